@@ -1,0 +1,198 @@
+import { createClock, type Clock } from './clock.js';
+import { EmulatorError, InternalError, MethodNotAllowed, NotFound } from './errors.js';
+import { DEFAULT_FIXTURES_PATH, loadFixtureFile, parseFixtures } from './fixtures.js';
+import { json } from './http.js';
+import { randomHex } from './ids.js';
+import { Router } from './router.js';
+import type { Route, RouteContext, VendorDefinition } from './types.js';
+import { ALL_VENDORS } from '../vendors/index.js';
+import { controlPlane } from './control.js';
+
+export type VendorName = string;
+
+/** Fixture documents: one key per vendor, each in that vendor's fixture format. */
+export type FixtureFile = Record<string, unknown>;
+
+export interface EmulatorOptions {
+  /** Seed data: a fixture object, a path to a JSON fixture file, or omitted for the shipped defaults. */
+  fixtures?: FixtureFile | string;
+  /** Which vendors to enable (default: all). */
+  vendors?: readonly VendorName[];
+  /** The clock everything time-based reads; or where a new clock starts. */
+  clock?: Clock | { start?: number | string | Date; frozen?: boolean };
+}
+
+/** Where a request came from, as the front door that received it knows it. */
+export interface RequestInfo {
+  /** The origin the client reached. Defaults to the request URL's origin. */
+  origin?: string;
+  clientIp?: string;
+  /** Origins of each vendor service for this client (MSW front door); otherwise every service is `origin`. */
+  serviceOrigins?: Record<string, Record<string, string>>;
+  /** The vendor service whose origin was hit (MSW front door): routes of other services do not answer there. */
+  service?: { vendor: string; service: string };
+}
+
+export interface ListenOptions {
+  port?: number;
+  host?: string;
+  /** Called after each response (the CLI logs with it). */
+  onResponse?: (entry: { method: string; path: string; status: number; ms: number }) => void;
+}
+
+export interface RunningServer {
+  /** `http://HOST:PORT` with the real port. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+interface CompiledRoute extends Route<unknown> {
+  vendor: VendorDefinition;
+}
+
+export interface Emulator {
+  readonly vendors: readonly VendorName[];
+  readonly clock: Clock;
+  /** Answers one Fetch request: what both front doors call. */
+  handle(request: Request, info?: RequestInfo): Promise<Response>;
+  /** Back to the fixtures the emulator was created with. */
+  reset(): void;
+  /** The whole state as plain JSON, in the fixture format. */
+  snapshot(): FixtureFile;
+  /** Replaces the whole state (validated like a fixture file). */
+  restore(snapshot: FixtureFile): void;
+  /** The model of one vendor (for assertions and programmatic seeding). */
+  model<T = unknown>(vendor: VendorName): T;
+  listen(options?: ListenOptions): Promise<RunningServer>;
+  /** Vendor definitions in use (front doors read their services and prefixes). */
+  readonly definitions: readonly VendorDefinition[];
+}
+
+export function createEmulator(options: EmulatorOptions = {}): Emulator {
+  const definitions = selectVendors(options.vendors);
+  const fixtures =
+    options.fixtures === undefined
+      ? loadFixtureFile(definitions, DEFAULT_FIXTURES_PATH)
+      : typeof options.fixtures === 'string'
+        ? loadFixtureFile(definitions, options.fixtures)
+        : parseFixtures(definitions, options.fixtures);
+  const clock: Clock = isClock(options.clock) ? options.clock : createClock(options.clock);
+
+  const states = new Map<string, unknown>();
+  const load = (data: FixtureFile) => {
+    for (const v of definitions) states.set(v.name, v.createState(data[v.name] ?? emptyFixture(v), { clock }));
+  };
+  load(fixtures);
+
+  const routes: CompiledRoute[] = definitions.flatMap((v) => v.routes.map((r) => ({ ...r, vendor: v }) as CompiledRoute));
+  const router = new Router(routes);
+  // Longest prefix first, so `/api/public/v1.0` wins over `/api`.
+  const prefixes = definitions
+    .flatMap((v) => v.pathPrefixes.map((p) => ({ p, v })))
+    .sort((a, b) => b.p.length - a.p.length);
+
+  const emulator: Emulator = {
+    vendors: definitions.map((v) => v.name),
+    definitions,
+    clock,
+    async handle(request, info = {}) {
+      const url = new URL(request.url);
+      const path = url.pathname;
+      if (path === '/__emulator' || path.startsWith('/__emulator/')) return control(request, url);
+
+      const found = router.lookup(request.method, path);
+      let route: CompiledRoute | undefined;
+      let vendor: VendorDefinition | undefined;
+      let params: Record<string, string> = {};
+      if (found.kind === 'match') {
+        route = found.route;
+        vendor = route.vendor;
+        params = found.params;
+        if (info.service && route.service && (info.service.vendor !== vendor.name || info.service.service !== route.service))
+          route = undefined;
+      }
+      if (!vendor) vendor = found.kind === 'method' ? found.route.vendor : prefixes.find((x) => path.startsWith(x.p))?.v;
+      // Through MSW, anything on a vendor's own host that no route matches gets that vendor's 404.
+      if (!vendor && info.service) vendor = definitions.find((v) => v.name === info.service!.vendor);
+      if (!vendor)
+        return json({ error: 'not_found', message: `No emulated API answers ${request.method} ${path}` }, 404);
+
+      const origin = info.origin ?? url.origin;
+      const own = info.serviceOrigins?.[vendor.name];
+      const ctx: RouteContext<unknown> = {
+        state: states.get(vendor.name),
+        params,
+        url,
+        origin,
+        serviceOrigin: (service) => own?.[service] ?? origin,
+        clientIp: info.clientIp ?? '127.0.0.1',
+        clock,
+        requestId: randomHex(16),
+        operation: route?.name ?? 'unmatched',
+        locals: {},
+      };
+      let response: Response;
+      try {
+        if (route) response = await route.handler(request, ctx);
+        else if (found.kind === 'method')
+          throw new MethodNotAllowed(`Method ${request.method} is not allowed on ${path}`, undefined, undefined, {
+            allow: found.allowed.join(', '),
+          });
+        else if (vendor.fallback) response = await vendor.fallback(request, ctx);
+        else throw new NotFound(`Cannot find resource ${path}`);
+      } catch (e) {
+        response = vendor.renderError(toEmulatorError(e), ctx);
+      }
+      vendor.decorate?.(response, ctx);
+      return response;
+    },
+    reset() {
+      load(fixtures);
+    },
+    snapshot() {
+      const out: FixtureFile = {};
+      for (const v of definitions) out[v.name] = v.exportState(states.get(v.name));
+      return JSON.parse(JSON.stringify(out));
+    },
+    restore(snapshot) {
+      const parsed = parseFixtures(definitions, snapshot);
+      load(parsed);
+    },
+    model<T>(name: VendorName) {
+      if (!states.has(name)) throw new Error(`vendor ${name} is not enabled (enabled: ${[...states.keys()].join(', ')})`);
+      return states.get(name) as T;
+    },
+    async listen(opts = {}) {
+      const { startServer } = await import('./server.js');
+      return startServer(emulator, opts);
+    },
+  };
+  const control = controlPlane(emulator);
+  return emulator;
+}
+
+function toEmulatorError(e: unknown): EmulatorError {
+  if (e instanceof EmulatorError) return e;
+  // A bug in a handler still answers in the vendor's envelope; the cause goes to stderr for the developer.
+  console.error('token-api-emulator: internal error:', e);
+  return new InternalError('An unexpected error occurred in the emulator', undefined, String((e as Error)?.message ?? e));
+}
+
+function selectVendors(names: readonly string[] | undefined): VendorDefinition[] {
+  if (!names) return [...ALL_VENDORS];
+  const known = new Map(ALL_VENDORS.map((v) => [v.name, v]));
+  return names.map((n) => {
+    const v = known.get(n);
+    if (!v) throw new Error(`unknown vendor "${n}" (known: ${[...known.keys()].join(', ')})`);
+    return v;
+  });
+}
+
+function emptyFixture(v: VendorDefinition): unknown {
+  return v.fixtureSchema.parse({}, v.name);
+}
+
+function isClock(c: EmulatorOptions['clock']): c is Clock {
+  return !!c && typeof (c as Clock).now === 'function';
+}

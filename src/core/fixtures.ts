@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { object, optional, string, SchemaError, type Schema } from './schema.js';
+import type { VendorDefinition } from './types.js';
+
+/** A fixture file could not be used; `message` names the file (when there is one) and the JSON path. */
+export class FixtureError extends Error {
+  constructor(
+    message: string,
+    readonly file?: string,
+    readonly jsonPath?: string,
+  ) {
+    super(message);
+    this.name = 'FixtureError';
+  }
+}
+
+/** The default seed data shipped in the package (`fixtures/default.json`). */
+export const DEFAULT_FIXTURES_PATH = fileURLToPath(new URL('../../fixtures/default.json', import.meta.url));
+
+export function fileSchema(vendors: readonly VendorDefinition[]): Schema<Record<string, unknown>> {
+  const shape: Record<string, Schema<unknown>> = { $schema: optional(string()) };
+  for (const v of vendors) shape[v.name] = optional(v.fixtureSchema);
+  return object(shape, { description: 'token-api-emulator fixtures: the seed state of each vendor' }) as Schema<Record<string, unknown>>;
+}
+
+/** Validates (and deep-copies) a parsed fixture document. */
+export function parseFixtures(vendors: readonly VendorDefinition[], data: unknown, file?: string): Record<string, unknown> {
+  try {
+    return fileSchema(vendors).parse(data, '');
+  } catch (e) {
+    if (e instanceof SchemaError) throw new FixtureError(file ? `${file}: ${e.message}` : e.message, file, e.path);
+    throw e;
+  }
+}
+
+export function loadFixtureFile(vendors: readonly VendorDefinition[], file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new FixtureError(`${file}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, file);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new FixtureError(`${file}: not valid JSON (${(e as Error).message})`, file);
+  }
+  return parseFixtures(vendors, data, file);
+}

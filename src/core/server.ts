@@ -1,0 +1,118 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Emulator, ListenOptions, RunningServer } from './emulator.js';
+
+/**
+ * The standalone front door: one `node:http` server, every vendor at its native path. It turns the Node request
+ * into a Fetch `Request` (the body streamed, so a handler that answers before reading it — a digest challenge,
+ * a 413 — never waits for it), lets the emulator answer, and writes the Fetch `Response` back. It never imports msw.
+ */
+export async function startServer(emulator: Emulator, opts: ListenOptions = {}): Promise<RunningServer> {
+  const host = opts.host ?? '127.0.0.1';
+  const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
+    const started = performance.now();
+    serve(emulator, req, res, fallbackHost).then(
+      (status) => opts.onResponse?.({ method: req.method ?? 'GET', path: req.url ?? '/', status, ms: performance.now() - started }),
+      (err) => {
+        console.error('token-api-emulator: failed to answer', req.method, req.url, err);
+        if (!res.headersSent) {
+          res.writeHead(500, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: 'internal', message: 'The emulator failed to answer this request' }));
+        } else res.destroy();
+      },
+    );
+  });
+  // Answer a client that waits for `100 Continue` as soon as its request arrives, like any request.
+  server.on('checkContinue', (req, res) => server.emit('request', req, res));
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  const fallbackHost = `${shownHost}:${port}`;
+  return {
+    url: `http://${fallbackHost}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function serve(emulator: Emulator, req: IncomingMessage, res: ServerResponse, fallbackHost: string): Promise<number> {
+  const method = req.method ?? 'GET';
+  const origin = `http://${req.headers.host || fallbackHost}`;
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', origin);
+  } catch {
+    url = new URL(`http://${fallbackHost}/`);
+  }
+  const headers = new Headers();
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    try {
+      headers.append(raw[i], raw[i + 1]);
+    } catch {
+      // a header value Fetch refuses is dropped, as a proxy would
+    }
+  }
+  const hasBody = method !== 'GET' && method !== 'HEAD' && (req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined);
+  const request = new Request(url, {
+    method,
+    headers,
+    body: hasBody ? bodyStream(req) : undefined,
+    // @ts-expect-error Node's fetch needs `duplex` for a streamed body
+    duplex: 'half',
+  });
+  if (!hasBody) req.resume();
+  const clientIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+  const response = await emulator.handle(request, { origin: url.origin, clientIp });
+
+  const out: Record<string, string | string[]> = {};
+  response.headers.forEach((value, key) => {
+    if (key === 'set-cookie') return;
+    out[key] = value;
+  });
+  const cookies = response.headers.getSetCookie?.();
+  if (cookies?.length) out['set-cookie'] = cookies;
+  // A body the handler never read is discarded; close the connection rather than read megabytes to keep it.
+  if (hasBody && !req.complete) out.connection = 'close';
+  const body = method === 'HEAD' || response.body === null ? undefined : Buffer.from(await response.arrayBuffer());
+  if (body !== undefined && out['content-length'] === undefined) out['content-length'] = String(body.length);
+  res.writeHead(response.status, out);
+  res.end(body);
+  if (hasBody && !req.complete) req.resume();
+  return response.status;
+}
+
+function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      req.on('data', (chunk: Buffer) => {
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if ((controller.desiredSize ?? 1) <= 0) req.pause();
+      });
+      req.once('end', () => controller.close());
+      req.once('error', (e) => controller.error(e));
+    },
+    pull() {
+      req.resume();
+    },
+    cancel() {
+      req.removeAllListeners('data');
+      req.resume();
+    },
+  });
+}

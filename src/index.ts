@@ -1,0 +1,12 @@
+/**
+ * token-api-emulator: one in-memory model of three vendors' token APIs, served by a `node:http` server
+ * (`emulator.listen()`, the CLI) and by MSW handlers (`token-api-emulator/msw`). This entry never imports msw.
+ */
+export { createEmulator } from './core/emulator.js';
+export type { Emulator, EmulatorOptions, FixtureFile, ListenOptions, RequestInfo, RunningServer, VendorName } from './core/emulator.js';
+export { createClock, type Clock } from './core/clock.js';
+export { FixtureError, DEFAULT_FIXTURES_PATH } from './core/fixtures.js';
+export * as errors from './core/errors.js';
+export type { Route, RouteContext, VendorDefinition, Handler } from './core/types.js';
+export { ALL_VENDORS } from './vendors/index.js';
+export type { RackspaceModel, RackspaceFixture, AgentToken as RackspaceAgentToken } from './vendors/rackspace/index.js';

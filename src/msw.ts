@@ -1,0 +1,67 @@
+/**
+ * The MSW front door: request handlers that answer the vendors' real URLs from an emulator, so code under test
+ * runs unchanged with `setupServer(...toMswHandlers(emulator))`. Uses only msw's public `http` API and works with
+ * msw 2.12+ and msw 3. This is the only module that imports msw.
+ */
+import { http, type HttpHandler } from 'msw';
+import type { Emulator } from './core/emulator.js';
+
+export type BaseUrls = string | string[] | Record<string, string | string[]>;
+
+export interface MswOptions {
+  /**
+   * Where each vendor is intercepted, instead of its real origins. A string (or list) serves all of the vendor's
+   * services there; an object sets each service (`{ identity: 'https://id.test', monitoring: 'https://mon.test' }`).
+   */
+  baseUrls?: Partial<Record<string, BaseUrls>>;
+  /** Also serve the control plane (`/__emulator/*`) at this origin (default `http://token-api-emulator.local`). */
+  controlUrl?: string | false;
+}
+
+const list = (v: string | string[]) => (Array.isArray(v) ? v : [v]).map((o) => o.replace(/\/+$/, ''));
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export function toMswHandlers(emulator: Emulator, options: MswOptions = {}): HttpHandler[] {
+  const handlers: HttpHandler[] = [];
+  const controlUrl = options.controlUrl === undefined ? 'http://token-api-emulator.local' : options.controlUrl;
+  if (controlUrl) {
+    const origin = list(controlUrl)[0];
+    handlers.push(http.all(`${origin}/__emulator/*`, ({ request }) => emulator.handle(request, { origin })));
+  }
+
+  for (const def of emulator.definitions) {
+    const configured = options.baseUrls?.[def.name];
+    // service name → origins where it is intercepted
+    const services: Record<string, string[]> = {};
+    for (const [service, { origins }] of Object.entries(def.services)) {
+      if (configured === undefined) services[service] = list(origins);
+      else if (typeof configured === 'string' || Array.isArray(configured)) services[service] = list(configured);
+      else services[service] = list(configured[service] ?? origins);
+    }
+    // The origin each service is reached at, for URLs the emulator hands out (catalogs, Location, next links).
+    const serviceOrigins = { [def.name]: Object.fromEntries(Object.entries(services).map(([s, o]) => [s, o[0]])) };
+
+    for (const [service, origins] of Object.entries(services)) {
+      for (const origin of origins) {
+        handlers.push(
+          http.all(`${origin}/*`, ({ request }) =>
+            emulator.handle(request, { origin, serviceOrigins, service: { vendor: def.name, service } }),
+          ),
+        );
+      }
+    }
+    if (def.anyOrigin && configured === undefined) {
+      // Self-hosted products: the vendor's paths on any origin.
+      const pattern = new RegExp(`^https?://[^/]+(?:${def.pathPrefixes.map(escape).join('|')})(?:[/?#]|$)`);
+      handlers.push(
+        http.all(pattern, ({ request }) => {
+          const origin = new URL(request.url).origin;
+          return emulator.handle(request, { origin });
+        }),
+      );
+    }
+  }
+  return handlers;
+}
+
+export type { Emulator } from './core/emulator.js';

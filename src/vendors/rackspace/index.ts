@@ -1,0 +1,48 @@
+import { NotFound } from '../../core/errors.js';
+import type { RouteContext, VendorDefinition } from '../../core/types.js';
+import { isIdentityPath, JSON_TYPE, renderError, responseId } from './errors.js';
+import { fixtureSchema, RackspaceModel, type RackspaceFixture } from './model.js';
+import { routes } from './routes.js';
+
+export { RackspaceModel } from './model.js';
+export type { AgentToken, RackspaceFixture, User, IdentityToken } from './model.js';
+
+/** The documented global limit: 50,000 requests per tenant per 24 hours [doc]. Counted, not enforced. */
+export const RATE_LIMIT = { limit: 50_000, windowMs: 24 * 60 * 60 * 1000, window: '24 hours', type: 'global' };
+
+function decorate(response: Response, ctx: RouteContext<RackspaceModel>): void {
+  if (isIdentityPath(ctx.url.pathname)) return;
+  const h = response.headers;
+  h.set('x-response-id', responseId(ctx));
+  h.set('x-lb', 'emulator-maas-api1');
+  if (h.get('content-type')?.startsWith('application/json')) h.set('vary', 'Accept-Encoding');
+  const tenantId = (ctx.locals.tenantId as string | undefined) ?? ctx.params.tenantId;
+  const used = tenantId ? ctx.state.countRequest(tenantId, RATE_LIMIT.windowMs).count : 0;
+  h.set('x-ratelimit-limit', String(RATE_LIMIT.limit));
+  h.set('x-ratelimit-remaining', String(Math.max(0, RATE_LIMIT.limit - used)));
+  h.set('x-ratelimit-window', RATE_LIMIT.window);
+  h.set('x-ratelimit-type', RATE_LIMIT.type);
+}
+
+export const rackspace: VendorDefinition<RackspaceModel, RackspaceFixture> = {
+  name: 'rackspace',
+  title: 'Rackspace Cloud Monitoring agent tokens (with Identity v2.0)',
+  services: {
+    identity: { origins: ['https://identity.api.rackspacecloud.com'] },
+    monitoring: { origins: ['https://monitoring.api.rackspacecloud.com'] },
+  },
+  pathPrefixes: ['/v2.0', '/v1.0'],
+  fixtureSchema,
+  createState: (fixture, env) => new RackspaceModel(fixture, env),
+  exportState: (state) => state.export(),
+  routes,
+  renderError,
+  decorate,
+  fallback(request, ctx) {
+    const path = ctx.url.pathname;
+    if (isIdentityPath(path)) throw new NotFound(`Resource not found: ${request.method} ${path}`);
+    throw new NotFound('Resource not found', undefined, `No resource at ${request.method} ${path}`);
+  },
+};
+
+export { JSON_TYPE };

@@ -1,0 +1,175 @@
+import { createHash } from 'node:crypto';
+import type { Clock } from '../../core/clock.js';
+import { randomBase64Url, randomHex } from '../../core/ids.js';
+import { array, nullable, object, optional, refine, SchemaError, string, type Infer } from '../../core/schema.js';
+import { Table } from '../../core/store.js';
+import type { VendorEnv } from '../../core/types.js';
+
+/** Identity tokens last 24 hours [doc]. */
+export const IDENTITY_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The Monitoring roles and what each may do [doc]. `identity:user-admin` (an account's owner) has full access.
+ * Kept as data so a differing real-world rule is a one-line change.
+ */
+export const ROLE_LEVEL: Record<string, number> = {
+  'monitoring:observer': 1,
+  'monitoring:creator': 2,
+  'monitoring:admin': 3,
+  'identity:user-admin': 3,
+};
+export const LEVEL_FOR_METHOD: Record<string, number> = { GET: 1, HEAD: 1, POST: 2, PUT: 2, DELETE: 3 };
+
+/** Label length rule: 1–255 characters [inf: the rule for every other Monitoring label]. */
+export const LABEL_MAX = 255;
+
+const tenantId = string({ min: 1, max: 255, pattern: /^[^/?#\s]+$/, patternName: 'a tenant id without "/", "?", "#" or spaces' });
+
+const user = object({
+  username: string({ min: 1 }),
+  apiKey: string({ min: 1 }),
+  password: optional(string({ min: 1 })),
+  tenantId,
+  roles: array(string({ min: 1 })),
+  /** The user's id in identity responses (default: derived from the username). */
+  id: optional(string({ min: 1 })),
+  defaultRegion: optional(string()),
+});
+
+const agentToken = object({
+  tenantId,
+  id: string({ min: 1 }),
+  token: string({ min: 1 }),
+  label: nullable(string({ min: 1, max: LABEL_MAX })),
+});
+
+const identityToken = object({
+  id: string({ min: 1 }),
+  username: string({ min: 1 }),
+  tenantId,
+  expires: string({ pattern: /^\d{4}-\d\d-\d\dT/, patternName: 'an RFC 3339 date-time' }),
+  authenticatedBy: optional(array(string())),
+});
+
+export const fixtureSchema = refine(
+  object(
+    {
+      users: optional(array(user)),
+      agentTokens: optional(array(agentToken)),
+      /** Issued identity tokens (present in snapshots; lets a test log in with a known X-Auth-Token). */
+      identityTokens: optional(array(identityToken)),
+    },
+    { description: 'Rackspace Identity users and Cloud Monitoring agent tokens' },
+  ),
+  (f, path) => {
+    const names = new Set<string>();
+    f.users?.forEach((u, i) => {
+      if (names.has(u.username)) throw new SchemaError(`${path}.users[${i}].username`, `duplicate username ${JSON.stringify(u.username)}`);
+      names.add(u.username);
+    });
+    const ids = new Set<string>();
+    f.agentTokens?.forEach((t, i) => {
+      if (ids.has(t.id)) throw new SchemaError(`${path}.agentTokens[${i}].id`, `duplicate id ${JSON.stringify(t.id)}`);
+      ids.add(t.id);
+    });
+    f.identityTokens?.forEach((t, i) => {
+      if (!names.has(t.username)) throw new SchemaError(`${path}.identityTokens[${i}].username`, `no user named ${JSON.stringify(t.username)}`);
+      if (!Number.isFinite(Date.parse(t.expires))) throw new SchemaError(`${path}.identityTokens[${i}].expires`, 'expected an RFC 3339 date-time');
+    });
+  },
+);
+
+export type RackspaceFixture = Infer<typeof fixtureSchema>;
+export type User = Infer<typeof user> & { id: string };
+/** An agent token exactly as it appears on the wire, plus its tenant. */
+export type AgentToken = Infer<typeof agentToken>;
+export interface IdentityToken {
+  id: string;
+  username: string;
+  tenantId: string;
+  expiresMs: number;
+  authenticatedBy: string[];
+}
+
+export class RackspaceModel {
+  readonly users = new Map<string, User>();
+  readonly identityTokens = new Map<string, IdentityToken>();
+  readonly agentTokens = new Table<AgentToken>(
+    (t) => t.id,
+    (t) => t.tenantId,
+  );
+  /** Requests counted per tenant for the X-RateLimit-* headers: window start and count. */
+  readonly rate = new Map<string, { start: number; count: number }>();
+  private readonly clock: Clock;
+
+  constructor(fixture: RackspaceFixture, env: VendorEnv) {
+    this.clock = env.clock;
+    for (const u of fixture.users ?? []) this.users.set(u.username, { ...u, id: u.id ?? userIdFor(u.username) });
+    for (const t of fixture.agentTokens ?? []) this.agentTokens.set({ ...t });
+    for (const t of fixture.identityTokens ?? [])
+      this.identityTokens.set(t.id, {
+        id: t.id,
+        username: t.username,
+        tenantId: t.tenantId,
+        expiresMs: Date.parse(t.expires),
+        authenticatedBy: t.authenticatedBy ?? ['APIKEY'],
+      });
+  }
+
+  export(): RackspaceFixture {
+    return {
+      users: [...this.users.values()].map(({ id, ...u }) => ({ ...u, id })),
+      agentTokens: [...this.agentTokens.values()].map((t) => ({ ...t })),
+      identityTokens: [...this.identityTokens.values()].map((t) => ({
+        id: t.id,
+        username: t.username,
+        tenantId: t.tenantId,
+        expires: new Date(t.expiresMs).toISOString(),
+        authenticatedBy: t.authenticatedBy,
+      })),
+    };
+  }
+
+  issueIdentityToken(user: User, tenantId: string, authenticatedBy: string): IdentityToken {
+    const now = this.clock.now();
+    // Drop this user's expired tokens so the map does not grow with logins.
+    for (const [id, t] of this.identityTokens) if (t.expiresMs <= now) this.identityTokens.delete(id);
+    const token: IdentityToken = {
+      id: `AA${randomBase64Url(48)}`,
+      username: user.username,
+      tenantId,
+      expiresMs: now + IDENTITY_TOKEN_TTL_MS,
+      authenticatedBy: [authenticatedBy],
+    };
+    this.identityTokens.set(token.id, token);
+    return token;
+  }
+
+  /** A valid (known, unexpired) identity token, or undefined. */
+  validToken(id: string): IdentityToken | undefined {
+    const t = this.identityTokens.get(id);
+    return t && t.expiresMs > this.clock.now() ? t : undefined;
+  }
+
+  /** Creates an agent token; id and token are the same modern string `<64 hex>.<tenantId>` [cap]. */
+  createAgentToken(tenantId: string, label: string | null = null): AgentToken {
+    let id: string;
+    do id = `${randomHex(64)}.${tenantId}`;
+    while (this.agentTokens.has(id));
+    return this.agentTokens.set({ tenantId, id, token: id, label });
+  }
+
+  /** Counts one request against a tenant's 24 h window and returns how many it has used. */
+  countRequest(tenantId: string, windowMs: number): { count: number; resetMs: number } {
+    const now = this.clock.now();
+    let r = this.rate.get(tenantId);
+    if (!r || now - r.start >= windowMs || now < r.start) this.rate.set(tenantId, (r = { start: now, count: 0 }));
+    r.count++;
+    return { count: r.count, resetMs: r.start + windowMs };
+  }
+}
+
+/** A stable user id for users whose fixture gives none (Rackspace user ids are opaque strings). */
+export function userIdFor(username: string): string {
+  return createHash('sha256').update(`rackspace-user:${username}`).digest('hex').slice(0, 32);
+}

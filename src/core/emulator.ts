@@ -20,6 +20,8 @@ export interface EmulatorOptions {
   vendors?: readonly VendorName[];
   /** The clock everything time-based reads; or where a new clock starts. */
   clock?: Clock | { start?: number | string | Date; frozen?: boolean };
+  /** Per-vendor settings, by vendor name (e.g. `{ prefactor: { jwtSecret: '…' } }`). */
+  vendorOptions?: Record<string, Record<string, unknown>>;
 }
 
 /** Where a request came from, as the front door that received it knows it. */
@@ -81,7 +83,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
 
   const states = new Map<string, unknown>();
   const load = (data: FixtureFile) => {
-    for (const v of definitions) states.set(v.name, v.createState(data[v.name] ?? emptyFixture(v), { clock }));
+    for (const v of definitions) states.set(v.name, v.createState(data[v.name] ?? emptyFixture(v), { clock, options: options.vendorOptions?.[v.name] ?? {} }));
   };
   load(fixtures);
 

@@ -39,6 +39,8 @@ export interface Route<S> {
 
 export interface VendorEnv {
   readonly clock: Clock;
+  /** This vendor's entry of `createEmulator({ vendorOptions })` (e.g. Prefactor's JWT secret), or `{}`. */
+  readonly options: Record<string, unknown>;
 }
 
 export interface VendorDefinition<S = any, F = any> {

@@ -18,7 +18,8 @@ export function empty(status: number, headers: Record<string, string> = {}): Res
 export async function readText(request: Request, limit = MAX_BODY_BYTES): Promise<string> {
   const declared = Number(request.headers.get('content-length'));
   if (declared > limit) {
-    await request.body?.cancel().catch(() => undefined);
+    // Not awaited: a tee'd body (MSW clones requests) may never settle its cancel.
+    request.body?.cancel().catch(() => undefined);
     throw new PayloadTooLarge(`Request body is larger than ${limit} bytes`);
   }
   if (!request.body) return '';
@@ -35,7 +36,7 @@ export async function readText(request: Request, limit = MAX_BODY_BYTES): Promis
     if (r.done) break;
     total += r.value.byteLength;
     if (total > limit) {
-      await reader.cancel().catch(() => undefined);
+      reader.cancel().catch(() => undefined);
       throw new PayloadTooLarge(`Request body is larger than ${limit} bytes`);
     }
     chunks.push(r.value);

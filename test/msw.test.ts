@@ -1,0 +1,56 @@
+/** What the MSW front door adds over the shared contract suite: origins, vendor 404s, isolation from real hosts. */
+import { setupServer } from 'msw/node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEmulator } from '../src/index.js';
+import { toMswHandlers } from '../src/msw.js';
+
+describe('toMswHandlers', () => {
+  const emulator = createEmulator();
+  const server = setupServer(
+    ...toMswHandlers(emulator, {
+      baseUrls: { rackspace: { identity: 'https://identity.test', monitoring: 'https://monitoring.test:8443' } },
+    }),
+  );
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+  afterAll(() => server.close());
+
+  it('serves a vendor at custom base URLs and hands out URLs on them', async () => {
+    const res = await fetch('https://identity.test/v2.0/tokens', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ auth: { 'RAX-KSKEY:apiKeyCredentials': { username: 'alice', apiKey: '0123456789abcdef0123456789abcdef' } } }),
+    });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    const publicURL = body.access.serviceCatalog[0].endpoints[0].publicURL;
+    expect(publicURL).toBe('https://monitoring.test:8443/v1.0/123456');
+    const created = await fetch(`${publicURL}/agent_tokens`, {
+      method: 'POST',
+      headers: { 'x-auth-token': body.access.token.id, 'content-type': 'application/json' },
+      body: '{"label":"via msw"}',
+    });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('location')).toMatch(/^https:\/\/monitoring\.test:8443\/v1\.0\/123456\/agent_tokens\/[0-9a-f]{64}\.123456$/);
+  });
+
+  it('answers routes only on their own service host, and anything else there with the vendor 404', async () => {
+    const wrongHost = await fetch('https://identity.test/v1.0/123456/agent_tokens');
+    expect(wrongHost.status).toBe(404);
+    const elsewhere = await fetch('https://monitoring.test:8443/somewhere/else');
+    expect(elsewhere.status).toBe(404);
+    expect(await elsewhere.json()).toMatchObject({ type: 'notFoundError', code: 404 });
+  });
+
+  it('serves the control plane at http://token-api-emulator.local', async () => {
+    const res = await fetch('http://token-api-emulator.local/__emulator/health');
+    expect(res.status).toBe(200);
+    expect((await res.json()).status).toBe('ok');
+  });
+
+  it('intercepts the real vendor hosts by default', () => {
+    const handlers = toMswHandlers(createEmulator({ vendors: ['rackspace'] }));
+    const infos = handlers.map((h) => String((h.info as { path: unknown }).path));
+    expect(infos).toContain('https://identity.api.rackspacecloud.com/*');
+    expect(infos).toContain('https://monitoring.api.rackspacecloud.com/*');
+  });
+});

@@ -5,8 +5,11 @@
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { createEmulator } from './core/emulator.js';
-import { FixtureError } from './core/fixtures.js';
+import { watchFile } from 'node:fs';
+import { createEmulator, type EmulatorOptions } from './core/emulator.js';
+import { parseDuration, parseLatency } from './core/duration.js';
+import type { FaultRule } from './core/faults.js';
+import { FixtureError, loadFixtureFile } from './core/fixtures.js';
 import { ALL_VENDORS } from './vendors/index.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -26,6 +29,15 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<void
     .option('fixtures', { alias: 'f', type: 'string', describe: 'Seed data (JSON fixture file); default: the shipped fixtures/default.json' })
     .option('vendors', { type: 'string', describe: `Comma-separated vendors to enable (default: all of ${ALL_VENDORS.map((v) => v.name).join(',')})` })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Do not log one line per request' })
+    .option('latency', { type: 'string', describe: 'Delay every vendor answer: milliseconds, or a range like 20-200' })
+    .option('fault-rate', { type: 'number', describe: 'Answer this share of vendor requests (0–1) with a 503 in the vendor envelope' })
+    .option('seed', { type: 'number', describe: 'Seed for fault probabilities (same seed, same sequence)' })
+    .option('fault-timeout', { type: 'string', default: '30s', describe: 'How long a "timeout" fault holds a request at most' })
+    .option('rate-limit', { type: 'string', array: true, describe: 'A request budget per vendor, e.g. rackspace=5/1m (repeatable)' })
+    .option('journal-limit', { type: 'number', default: 1000, describe: 'How many requests the journal keeps (0 = off)' })
+    .option('persist', { type: 'string', describe: 'Keep the state in this JSON file (loaded at start, written on every change)' })
+    .option('watch', { type: 'boolean', default: false, describe: 'Reload the --fixtures file (and reset) when it changes' })
+    .option('admin-token', { type: 'string', describe: 'Require "Authorization: Bearer TOKEN" on /__emulator/* (needed off loopback)' })
     .env('TOKEN_API_EMULATOR')
     .strict()
     .version(pkg.version)
@@ -41,12 +53,58 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<void
     .map((s) => s.trim())
     .filter(Boolean);
 
+  const options: EmulatorOptions = { fixtures: args.fixtures, vendors, journalLimit: args['journal-limit'] };
+  const faults: FaultRule[] = [];
+  try {
+    if (args.latency !== undefined) faults.push({ latencyMs: parseLatency(args.latency) });
+    const rate = args['fault-rate'];
+    if (rate !== undefined) {
+      if (!(rate >= 0 && rate <= 1)) throw new Error(`invalid --fault-rate ${rate}: expected a number from 0 to 1`);
+      if (rate > 0) faults.push({ status: 503, probability: rate });
+    }
+    options.faultTimeoutMs = parseDuration(args['fault-timeout']);
+    for (const spec of args['rate-limit'] ?? []) {
+      const m = /^([a-z]+)=(\d+)\/(.+)$/.exec(spec);
+      if (!m) throw new Error(`invalid --rate-limit "${spec}": expected VENDOR=LIMIT/WINDOW, e.g. rackspace=5/1m`);
+      (options.rateLimits ??= {})[m[1]] = { limit: Number(m[2]), windowMs: parseDuration(m[3]) };
+    }
+  } catch (e) {
+    fail((e as Error).message, 2);
+  }
+  options.faults = faults;
+  if (args.seed !== undefined) options.seed = args.seed;
+  if (args['admin-token'] !== undefined) options.adminToken = args['admin-token'];
+  if (!isLoopback(args.host) && !args['admin-token'])
+    fail(`refusing to serve the control plane on ${args.host} without --admin-token (bind 127.0.0.1, or give a token)`, 2);
+  if (args.watch && !args.fixtures) fail('--watch needs --fixtures FILE', 2);
+
   let emulator;
   try {
-    emulator = createEmulator({ fixtures: args.fixtures, vendors });
+    emulator = createEmulator(options);
+    for (const v of Object.keys(options.rateLimits ?? {}))
+      if (!emulator.vendors.includes(v)) throw new Error(`--rate-limit: unknown vendor "${v}"`);
+    if (args.persist) {
+      const { persistTo } = await import('./core/persist.js');
+      await persistTo(emulator, args.persist);
+    }
   } catch (e) {
     if (e instanceof FixtureError) fail(`invalid fixtures: ${e.message}`, 2);
     fail((e as Error).message, 2);
+  }
+
+  if (args.watch && args.fixtures) {
+    const file = args.fixtures;
+    const em = emulator;
+    watchFile(file, { interval: 250 }, (cur, prev) => {
+      if (cur.mtimeMs === prev.mtimeMs && cur.size === prev.size) return;
+      try {
+        em.setFixtures(loadFixtureFile(em.definitions, file));
+        void em.changed('reload');
+        process.stdout.write(`${NAME}: reloaded ${file}\n`);
+      } catch (e) {
+        process.stderr.write(`${NAME}: ${(e as Error).message} (keeping the previous state)\n`);
+      }
+    });
   }
 
   let server;
@@ -75,6 +133,10 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<void
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 await main();

@@ -10,3 +10,8 @@ export * as errors from './core/errors.js';
 export type { Route, RouteContext, VendorDefinition, Handler } from './core/types.js';
 export { ALL_VENDORS } from './vendors/index.js';
 export type { RackspaceModel, RackspaceFixture, AgentToken as RackspaceAgentToken } from './vendors/rackspace/index.js';
+export { Faults, type FaultRule, type StoredFaultRule, type FaultKind } from './core/faults.js';
+export { Journal, type JournalEntry, type JournalFilter, REDACTED } from './core/journal.js';
+export { RateLimits, type RateLimitConfig } from './core/ratelimit.js';
+export { parseDuration } from './core/duration.js';
+export { persistTo } from './core/persist.js';

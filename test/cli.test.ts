@@ -28,6 +28,7 @@ function start(args: string[], env: Record<string, string> = {}) {
     });
     exited.then((code) => reject(new Error(`exited ${code} before listening: ${err}`)));
   });
+  url.catch(() => undefined); // only a test that awaits the URL cares that it never came
   return { child, url, exited, output: () => out, errors: () => err };
 }
 

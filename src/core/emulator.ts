@@ -1,5 +1,10 @@
 import { createClock, type Clock } from './clock.js';
-import { EmulatorError, InternalError, MethodNotAllowed, NotFound } from './errors.js';
+import { EmulatorError, InternalError, MethodNotAllowed, NotFound, TooManyRequests } from './errors.js';
+import { Faults, headerRule, type FaultRule, type StoredFaultRule } from './faults.js';
+import { bodyForJournal, Journal, redactHeaders } from './journal.js';
+import { RateLimits, type RateLimitConfig } from './ratelimit.js';
+import { requestTexts, responseTexts } from './http.js';
+import { STATUS_CODES } from 'node:http';
 import { DEFAULT_FIXTURES_PATH, loadFixtureFile, parseFixtures } from './fixtures.js';
 import { json } from './http.js';
 import { randomHex } from './ids.js';
@@ -22,6 +27,18 @@ export interface EmulatorOptions {
   clock?: Clock | { start?: number | string | Date; frozen?: boolean };
   /** Per-vendor settings, by vendor name (e.g. `{ prefactor: { jwtSecret: '…' } }`). */
   vendorOptions?: Record<string, Record<string, unknown>>;
+  /** Seeds the random sequence behind fault probabilities, so a run is reproducible. */
+  seed?: number;
+  /** Fault rules in force from the start; `reset()` keeps them. */
+  faults?: FaultRule[];
+  /** How long a `timeout` fault holds a request before dropping it, if the client has not given up (default 30 s). */
+  faultTimeoutMs?: number;
+  /** Request budgets per vendor (off by default), e.g. `{ rackspace: { limit: 5, windowMs: 60_000 } }`. */
+  rateLimits?: Record<string, RateLimitConfig>;
+  /** How many requests the journal keeps (default 1,000; 0 turns it off). */
+  journalLimit?: number;
+  /** When set, `/__emulator/*` requires `Authorization: Bearer <adminToken>`. */
+  adminToken?: string;
 }
 
 /** Where a request came from, as the front door that received it knows it. */
@@ -69,11 +86,26 @@ export interface Emulator {
   listen(options?: ListenOptions): Promise<RunningServer>;
   /** Vendor definitions in use (front doors read their services and prefixes). */
   readonly definitions: readonly VendorDefinition[];
+  /** Fault and latency rules: `emulator.faults.add({ vendor: 'rackspace', status: 503, times: 1 })`. */
+  readonly faults: Faults;
+  /** Every vendor request and its answer (secrets redacted): `emulator.journal.list({ method: 'POST' })`. */
+  readonly journal: Journal;
+  /** Request budgets per vendor: `emulator.rateLimits.set('rackspace', { limit: 5, windowMs: 60_000 })`. */
+  readonly rateLimits: RateLimits;
+  /** The fixtures `reset()` returns to. */
+  readonly fixtures: FixtureFile;
+  /** Replace the fixtures (validated) and reset to them. */
+  setFixtures(fixtures: FixtureFile): void;
+  /** Run `listener` after every acknowledged change (before the answer is sent); returns an unsubscribe function. */
+  onChange(listener: (reason: string) => void | Promise<void>): () => void;
+  /** Notify change listeners (the control plane calls it after state-changing operations). */
+  changed(reason: string): Promise<void>;
+  readonly options: Readonly<EmulatorOptions>;
 }
 
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const definitions = selectVendors(options.vendors);
-  const fixtures =
+  let fixtures =
     options.fixtures === undefined
       ? loadFixtureFile(definitions, DEFAULT_FIXTURES_PATH)
       : typeof options.fixtures === 'string'
@@ -94,11 +126,38 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     .flatMap((v) => v.pathPrefixes.map((p) => ({ p, v })))
     .sort((a, b) => b.p.length - a.p.length);
 
+  const faults = new Faults(options.seed);
+  for (const rule of options.faults ?? []) faults.add(rule, { permanent: true });
+  const journal = new Journal(options.journalLimit ?? 1000);
+  const rateLimits = new RateLimits();
+  for (const [vendor, config] of Object.entries(options.rateLimits ?? {})) rateLimits.set(vendor, config);
+  const listeners = new Set<(reason: string) => void | Promise<void>>();
+  const timeoutMs = options.faultTimeoutMs ?? 30_000;
+
   const emulator: Emulator = {
     vendors: definitions.map((v) => v.name),
     definitions,
     clock,
+    faults,
+    journal,
+    rateLimits,
+    options,
+    get fixtures() {
+      return fixtures;
+    },
+    setFixtures(next) {
+      fixtures = parseFixtures(definitions, next);
+      this.reset();
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async changed(reason) {
+      for (const l of listeners) await l(reason);
+    },
     async handle(request, info = {}) {
+      const started = performance.now();
       const url = new URL(request.url);
       const path = url.pathname;
       if (path === '/__emulator' || path.startsWith('/__emulator/')) return control(request, url);
@@ -135,22 +194,61 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
         locals: {},
       };
       let response: Response;
+      let faultId: string | undefined;
       try {
-        if (route) response = await route.handler(request, ctx);
-        else if (found.kind === 'method')
-          throw new MethodNotAllowed(`Method ${request.method} is not allowed on ${path}`, undefined, undefined, {
-            allow: found.allowed.join(', '),
-          });
-        else if (vendor.fallback) response = await vendor.fallback(request, ctx);
-        else throw new NotFound(`Cannot find resource ${path}`);
+        const header = request.headers.get('x-emulator-fault');
+        const decision = header ? { latencyMs: 0, rule: headerFaultRule(header) } : faults.decide(vendor.name, request.method, path);
+        if (decision.latencyMs > 0) await sleep(decision.latencyMs, request.signal);
+        const rule = decision.rule;
+        if (rule) {
+          faultId = rule.id;
+          if (rule.kind === 'reset') response = Response.error();
+          else if (rule.kind === 'timeout') {
+            await sleep(timeoutMs, request.signal);
+            response = Response.error();
+          } else {
+            const status = rule.status ?? 503;
+            throw new EmulatorError(status, `${STATUS_CODES[status] ?? 'Error'} (fault injected by the emulator)`);
+          }
+        } else {
+          const rate = rateLimits.consume(vendor.name, vendor.rateLimitKey?.(ctx) ?? '', clock.now());
+          if (rate) {
+            ctx.locals.rateLimit = rate;
+            if (rate.exceeded)
+              throw new TooManyRequests('Rate limit exceeded', undefined, `The budget of ${rate.limit} requests is used up`, {
+                'retry-after': String(Math.max(1, Math.ceil((rate.resetMs - clock.now()) / 1000))),
+              });
+          }
+          if (route) response = await route.handler(request, ctx);
+          else if (found.kind === 'method')
+            throw new MethodNotAllowed(`Method ${request.method} is not allowed on ${path}`, undefined, undefined, {
+              allow: found.allowed.join(', '),
+            });
+          else if (vendor.fallback) response = await vendor.fallback(request, ctx);
+          else throw new NotFound(`Cannot find resource ${path}`);
+        }
       } catch (e) {
         response = vendor.renderError(toEmulatorError(e), ctx);
       }
-      vendor.decorate?.(response, ctx);
+      if (response.type !== 'error') {
+        vendor.decorate?.(response, ctx);
+        const rate = ctx.locals.rateLimit as { limit: number; remaining: number; resetMs: number } | undefined;
+        if (rate && !response.headers.has('x-ratelimit-limit')) {
+          response.headers.set('x-ratelimit-limit', String(rate.limit));
+          response.headers.set('x-ratelimit-remaining', String(rate.remaining));
+          response.headers.set('x-ratelimit-reset', String(Math.ceil(rate.resetMs / 1000)));
+        }
+        if (listeners.size && response.status < 400 && !SAFE_METHODS.has(request.method)) await emulator.changed(ctx.operation);
+      }
+      if (journal.limit > 0) await record(request, response, url, vendor.name, ctx.operation, started, faultId);
       return response;
     },
     reset() {
       load(fixtures);
+      faults.clear(true);
+      faults.reseed(options.seed);
+      journal.clear();
+      rateLimits.resetCounts();
     },
     snapshot() {
       const out: FixtureFile = {};
@@ -171,7 +269,57 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     },
   };
   const control = controlPlane(emulator);
+
+  async function record(request: Request, response: Response, url: URL, vendor: string, operation: string, started: number, fault?: string) {
+    let responseText: string | undefined;
+    if (response.type !== 'error') {
+      responseText = responseTexts.get(response);
+      if (responseText === undefined && response.body) responseText = await response.clone().text();
+    }
+    const query: Record<string, string | string[]> = {};
+    for (const [k, v] of url.searchParams) {
+      const prev = query[k];
+      query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+    }
+    journal.record({
+      time: new Date(clock.now()).toISOString(),
+      vendor,
+      operation: fault ? `${operation} (fault)` : operation,
+      method: request.method,
+      path: url.pathname,
+      query,
+      requestHeaders: redactHeaders(request.headers),
+      requestBody: bodyForJournal(requestTexts.get(request), request.headers.get('content-type')),
+      status: response.type === 'error' ? 0 : response.status,
+      responseHeaders: response.type === 'error' ? {} : redactHeaders(response.headers),
+      responseBody: bodyForJournal(responseText, response.headers.get('content-type')),
+      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+      ...(fault ? { fault } : {}),
+    });
+  }
+
   return emulator;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function headerFaultRule(value: string): StoredFaultRule | undefined {
+  const rule = headerRule(value);
+  return rule && { id: 'x-emulator-fault', fired: 1, ...rule };
+}
+
+/** Resolves after `ms`, or as soon as the client gives up. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 function toEmulatorError(e: unknown): EmulatorError {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { object, optional, string, SchemaError, type Schema } from './schema.js';
 import type { VendorDefinition } from './types.js';
+import { ALL_VENDORS } from '../vendors/index.js';
 
 /** A fixture file could not be used; `message` names the file (when there is one) and the JSON path. */
 export class FixtureError extends Error {
@@ -18,16 +19,22 @@ export class FixtureError extends Error {
 /** The default seed data shipped in the package (`fixtures/default.json`). */
 export const DEFAULT_FIXTURES_PATH = fileURLToPath(new URL('../../fixtures/default.json', import.meta.url));
 
-export function fileSchema(vendors: readonly VendorDefinition[]): Schema<Record<string, unknown>> {
+/**
+ * The whole fixture document: one optional key per known vendor (a file stays valid whichever vendors are
+ * enabled; the keys of disabled vendors are checked and then ignored).
+ */
+export function fileSchema(vendors: readonly VendorDefinition[] = ALL_VENDORS): Schema<Record<string, unknown>> {
   const shape: Record<string, Schema<unknown>> = { $schema: optional(string()) };
-  for (const v of vendors) shape[v.name] = optional(v.fixtureSchema);
+  for (const v of [...vendors, ...ALL_VENDORS.filter((k) => !vendors.includes(k))]) shape[v.name] = optional(v.fixtureSchema);
   return object(shape, { description: 'token-api-emulator fixtures: the seed state of each vendor' }) as Schema<Record<string, unknown>>;
 }
 
 /** Validates (and deep-copies) a parsed fixture document. */
 export function parseFixtures(vendors: readonly VendorDefinition[], data: unknown, file?: string): Record<string, unknown> {
   try {
-    return fileSchema(vendors).parse(data, '');
+    const parsed = fileSchema(vendors).parse(data, '');
+    for (const k of Object.keys(parsed)) if (k !== '$schema' && !vendors.some((v) => v.name === k)) delete parsed[k];
+    return parsed;
   } catch (e) {
     if (e instanceof SchemaError) throw new FixtureError(file ? `${file}: ${e.message}` : e.message, file, e.path);
     throw e;

@@ -3,8 +3,19 @@ import { BadRequest, PayloadTooLarge } from './errors.js';
 /** Bodies larger than this are refused (Rackspace documents 413 `requestTooLargeError` above 1 MiB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/** Bodies already read or written as text, so the journal can record them without cloning streams. */
+export const requestTexts = new WeakMap<Request, string>();
+export const responseTexts = new WeakMap<Response, string>();
+
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}, contentType = 'application/json'): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': contentType, ...headers } });
+  return text(JSON.stringify(body), status, { 'content-type': contentType, ...headers });
+}
+
+/** A response whose body text the journal can read for free. */
+export function text(body: string, status = 200, headers: Record<string, string> = {}): Response {
+  const res = new Response(body, { status, headers });
+  responseTexts.set(res, body);
+  return res;
 }
 
 export function empty(status: number, headers: Record<string, string> = {}): Response {
@@ -22,6 +33,8 @@ export async function readText(request: Request, limit = MAX_BODY_BYTES): Promis
     request.body?.cancel().catch(() => undefined);
     throw new PayloadTooLarge(`Request body is larger than ${limit} bytes`);
   }
+  const cached = requestTexts.get(request);
+  if (cached !== undefined) return cached;
   if (!request.body) return '';
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -41,7 +54,9 @@ export async function readText(request: Request, limit = MAX_BODY_BYTES): Promis
     }
     chunks.push(r.value);
   }
-  return Buffer.concat(chunks, total).toString('utf8');
+  const body = Buffer.concat(chunks, total).toString('utf8');
+  requestTexts.set(request, body);
+  return body;
 }
 
 export type JsonResult = { ok: true; value: unknown; empty: boolean } | { ok: false; error: string };

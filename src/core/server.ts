@@ -69,10 +69,16 @@ async function serve(emulator: Emulator, req: IncomingMessage, res: ServerRespon
     }
   }
   const hasBody = method !== 'GET' && method !== 'HEAD' && (req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined);
+  // Aborted when the client goes away, so a held (`timeout` fault) or delayed request stops waiting.
+  const abort = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) abort.abort();
+  });
   const request = new Request(url, {
     method,
     headers,
     body: hasBody ? bodyStream(req) : undefined,
+    signal: abort.signal,
     // @ts-expect-error Node's fetch needs `duplex` for a streamed body
     duplex: 'half',
   });
@@ -80,6 +86,11 @@ async function serve(emulator: Emulator, req: IncomingMessage, res: ServerRespon
   const clientIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
   const response = await emulator.handle(request, { origin: url.origin, clientIp });
 
+  if (response.type === 'error') {
+    // An injected `reset`/`timeout`: the connection goes away with no answer at all.
+    req.socket.destroy();
+    return 0;
+  }
   const out: Record<string, string | string[]> = {};
   response.headers.forEach((value, key) => {
     if (key === 'set-cookie') return;

@@ -14,6 +14,8 @@ export interface Door {
   readonly emulator: Emulator;
   /** Where a client reaches `vendor`'s `service` through this door (`http://127.0.0.1:PORT` or the real origin). */
   origin(vendor: string, service?: string): string;
+  /** Where the control plane (`/__emulator/…`) is reached through this door. */
+  control(): string;
 }
 
 export function describeDoors(title: string, body: (door: Door) => void, options: EmulatorOptions = {}): void {
@@ -21,6 +23,7 @@ export function describeDoors(title: string, body: (door: Door) => void, options
     describe(`${title} [${kind}]`, () => {
       let emulator: Emulator;
       let origin: Door['origin'];
+      let control = '';
       let stop: () => Promise<void> | void = () => undefined;
       const door: Door = {
         kind,
@@ -28,18 +31,21 @@ export function describeDoors(title: string, body: (door: Door) => void, options
           return emulator;
         },
         origin: (vendor, service) => origin(vendor, service),
+        control: () => control,
       };
       beforeAll(async () => {
         emulator = createEmulator(options);
         if (kind === 'server') {
           const server = await emulator.listen({ port: 0 });
           origin = () => server.url;
+          control = server.url;
           stop = () => server.close();
         } else {
           const { setupServer } = await import('msw/node');
           const { toMswHandlers } = await import('../../src/msw.js');
           const server = setupServer(...toMswHandlers(emulator));
           server.listen({ onUnhandledRequest: 'error' });
+          control = 'http://token-api-emulator.local';
           origin = (vendor, service) => {
             const def = emulator.definitions.find((d) => d.name === vendor);
             if (!def) throw new Error(`vendor ${vendor} not enabled`);

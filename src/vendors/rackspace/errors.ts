@@ -1,4 +1,5 @@
 import type { EmulatorError } from '../../core/errors.js';
+import { text } from '../../core/http.js';
 import type { RouteContext } from '../../core/types.js';
 import type { RackspaceModel } from './model.js';
 
@@ -12,6 +13,8 @@ const MONITORING_TYPE: Record<number, string> = {
   409: 'conflictError',
   413: 'requestTooLargeError',
   429: 'rateLimitReached',
+  502: 'internalError',
+  504: 'requestTimeout',
   500: 'internalError',
   501: 'notImplementedError',
   503: 'systemFailureError',
@@ -59,7 +62,7 @@ export function renderError(err: EmulatorError, ctx: RouteContext<RackspaceModel
     const fault = err.code ?? IDENTITY_FAULT[err.status] ?? 'identityFault';
     // `POST /v2.0` answers exactly `{"methodNotAllowed":{"code":405}}` [cap].
     const inner = err.status === 405 ? { code: 405 } : { code: err.status, message: err.message };
-    return new Response(JSON.stringify({ [fault]: inner }), { status: err.status, headers });
+    return text(JSON.stringify({ [fault]: inner }), err.status, headers);
   }
   const body = {
     type: err.code ?? MONITORING_TYPE[err.status] ?? (err.status >= 500 ? 'internalError' : 'badRequest'),
@@ -68,5 +71,5 @@ export function renderError(err: EmulatorError, ctx: RouteContext<RackspaceModel
     details: typeof err.details === 'string' ? err.details : err.message,
     txnId: responseId(ctx),
   };
-  return new Response(JSON.stringify(body), { status: err.status, headers });
+  return text(JSON.stringify(body), err.status, headers);
 }

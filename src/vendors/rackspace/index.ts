@@ -16,12 +16,27 @@ function decorate(response: Response, ctx: RouteContext<RackspaceModel>): void {
   h.set('x-response-id', responseId(ctx));
   h.set('x-lb', 'emulator-maas-api1');
   if (h.get('content-type')?.startsWith('application/json')) h.set('vary', 'Accept-Encoding');
+  // A budget configured on the emulator (control plane, `rateLimits`) wins; otherwise the documented one is counted.
+  const configured = ctx.locals.rateLimit as { limit: number; remaining: number; windowMs: number } | undefined;
   const tenantId = (ctx.locals.tenantId as string | undefined) ?? ctx.params.tenantId;
-  const used = tenantId ? ctx.state.countRequest(tenantId, RATE_LIMIT.windowMs).count : 0;
-  h.set('x-ratelimit-limit', String(RATE_LIMIT.limit));
-  h.set('x-ratelimit-remaining', String(Math.max(0, RATE_LIMIT.limit - used)));
-  h.set('x-ratelimit-window', RATE_LIMIT.window);
+  if (configured) {
+    h.set('x-ratelimit-limit', String(configured.limit));
+    h.set('x-ratelimit-remaining', String(configured.remaining));
+    h.set('x-ratelimit-window', windowText(configured.windowMs));
+  } else {
+    const used = tenantId ? ctx.state.countRequest(tenantId, RATE_LIMIT.windowMs).count : 0;
+    h.set('x-ratelimit-limit', String(RATE_LIMIT.limit));
+    h.set('x-ratelimit-remaining', String(Math.max(0, RATE_LIMIT.limit - used)));
+    h.set('x-ratelimit-window', RATE_LIMIT.window);
+  }
   h.set('x-ratelimit-type', RATE_LIMIT.type);
+}
+
+/** `24 hours`, `1 minute`, `90 seconds`: the X-RateLimit-Window wording. */
+function windowText(ms: number): string {
+  for (const [unit, size] of [['hour', 3_600_000], ['minute', 60_000], ['second', 1000]] as const)
+    if (ms % size === 0) return `${ms / size} ${unit}${ms / size === 1 ? '' : 's'}`;
+  return `${ms / 1000} seconds`;
 }
 
 export const rackspace: VendorDefinition<RackspaceModel, RackspaceFixture> = {
@@ -38,6 +53,8 @@ export const rackspace: VendorDefinition<RackspaceModel, RackspaceFixture> = {
   routes,
   renderError,
   decorate,
+  // The documented limit is per tenant [doc].
+  rateLimitKey: (ctx) => ctx.params.tenantId ?? '',
   fallback(request, ctx) {
     const path = ctx.url.pathname;
     if (isIdentityPath(path)) throw new NotFound(`Resource not found: ${request.method} ${path}`);

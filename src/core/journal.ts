@@ -1,0 +1,126 @@
+/**
+ * The request journal: every vendor request and its answer, newest last, bounded (a ring of the last N), with
+ * secrets redacted before they are stored — so a journal dump can be pasted into a bug report.
+ */
+export interface JournalEntry {
+  id: number;
+  /** RFC 3339, on the emulator's clock. */
+  time: string;
+  vendor: string | null;
+  /** The matched route's operation name (`agentTokens.create`), `unmatched`, or `fault`. */
+  operation: string;
+  method: string;
+  path: string;
+  query: Record<string, string | string[]>;
+  requestHeaders: Record<string, string>;
+  /** Parsed JSON when the body was JSON, else the text; `null` when there was none or it was not read. */
+  requestBody: unknown;
+  /** 0 when the connection was reset or timed out without an answer. */
+  status: number;
+  responseHeaders: Record<string, string>;
+  responseBody: unknown;
+  durationMs: number;
+  /** The fault rule that decided the answer, if any. */
+  fault?: string;
+}
+
+export interface JournalFilter {
+  vendor?: string;
+  method?: string;
+  /** Exact path, or a prefix ending in `*`. */
+  path?: string;
+  status?: number;
+  /** Entries at or after this instant (RFC 3339 or epoch ms). */
+  since?: string | number;
+  operation?: string;
+}
+
+export const REDACTED = '[REDACTED]';
+
+/** Header names whose values are secrets. */
+const SECRET_HEADERS = new Set(['authorization', 'x-auth-token', 'cookie', 'set-cookie', 'proxy-authorization']);
+/** JSON keys whose values are secrets, in any vendor's body. */
+const SECRET_KEYS = /^(password|apikey|api_key|privatekey|private_key|secret|token|key|jwt|access_token|refresh_token)$/i;
+const JWT = /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
+
+export function redactHeaders(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    if (!SECRET_HEADERS.has(name)) out[name] = value;
+    else if (name === 'authorization' && /^digest /i.test(value)) {
+      // Keep who and what (username, uri); drop the response hash, nonce and cnonce.
+      const keep = [...value.matchAll(/\b(username|realm|uri|qop|algorithm)=("[^"]*"|[^,\s]*)/gi)].map((m) => `${m[1]}=${m[2]}`);
+      out[name] = `Digest ${keep.join(', ')}, response=${REDACTED}`;
+    } else if (name === 'authorization') out[name] = `${value.split(' ', 1)[0]} ${REDACTED}`;
+    else out[name] = REDACTED;
+  });
+  return out;
+}
+
+/** Replaces secret values in a parsed JSON body (keys like `apiKey`, `token`, `key`; anything shaped like a JWT). */
+export function redactBody(value: unknown, parentKey = ''): unknown {
+  if (typeof value === 'string') return JWT.test(value) ? REDACTED : value;
+  if (Array.isArray(value)) return value.map((v) => redactBody(v, parentKey));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (SECRET_KEYS.test(k)) {
+        // `access.token` in Rackspace's identity answer is an object whose `id` is the secret.
+        out[k] = v && typeof v === 'object' && !Array.isArray(v) ? redactBody({ ...(v as object), ...('id' in v ? { id: REDACTED } : {}) }, k) : v === null ? null : REDACTED;
+      } else out[k] = redactBody(v, k);
+    }
+    return out;
+  }
+  return value;
+}
+
+export function bodyForJournal(text: string | undefined, contentType: string | null): unknown {
+  if (text === undefined || text === '') return null;
+  if (contentType && /json/i.test(contentType)) {
+    try {
+      return redactBody(JSON.parse(text));
+    } catch {
+      // fall through: keep the (bounded) text of a malformed body
+    }
+  }
+  const clipped = text.length > 4096 ? `${text.slice(0, 4096)}… (${text.length} characters)` : text;
+  return JWT.test(clipped.trim()) ? REDACTED : clipped;
+}
+
+export class Journal {
+  private entries: JournalEntry[] = [];
+  private next = 1;
+
+  constructor(public limit = 1000) {}
+
+  record(entry: Omit<JournalEntry, 'id'>): JournalEntry {
+    const full = { id: this.next++, ...entry };
+    if (this.limit <= 0) return full;
+    this.entries.push(full);
+    if (this.entries.length > this.limit) this.entries.splice(0, this.entries.length - this.limit);
+    return full;
+  }
+
+  list(filter: JournalFilter = {}): JournalEntry[] {
+    const since = filter.since === undefined ? undefined : typeof filter.since === 'number' ? filter.since : Date.parse(filter.since);
+    const method = filter.method?.toUpperCase();
+    const prefix = filter.path?.endsWith('*') ? filter.path.slice(0, -1) : undefined;
+    return this.entries.filter(
+      (e) =>
+        (filter.vendor === undefined || e.vendor === filter.vendor) &&
+        (method === undefined || e.method === method) &&
+        (filter.path === undefined || (prefix !== undefined ? e.path.startsWith(prefix) : e.path === filter.path)) &&
+        (filter.status === undefined || e.status === filter.status) &&
+        (filter.operation === undefined || e.operation === filter.operation) &&
+        (since === undefined || Date.parse(e.time) >= since),
+    );
+  }
+
+  clear(): void {
+    this.entries = [];
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+}

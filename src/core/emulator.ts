@@ -70,7 +70,16 @@ interface CompiledRoute extends Route<unknown> {
   vendor: VendorDefinition;
 }
 
-export interface Emulator {
+/**
+ * Typed per-vendor APIs on the emulator (`emulator.rackspace`, …). Each vendor folder adds its own entry by
+ * declaration merging, so adding a vendor touches no other vendor.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface VendorApis {}
+
+export type Emulator = EmulatorCore & { readonly [K in keyof VendorApis]: VendorApis[K] };
+
+export interface EmulatorCore {
   readonly vendors: readonly VendorName[];
   readonly clock: Clock;
   /** Answers one Fetch request: what both front doors call. */
@@ -114,8 +123,11 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const clock: Clock = isClock(options.clock) ? options.clock : createClock(options.clock);
 
   const states = new Map<string, unknown>();
+  const envs = new Map(definitions.map((v) => [v.name, { clock, options: options.vendorOptions?.[v.name] ?? {} }]));
   const load = (data: FixtureFile) => {
-    for (const v of definitions) states.set(v.name, v.createState(data[v.name] ?? emptyFixture(v), { clock, options: options.vendorOptions?.[v.name] ?? {} }));
+    // A deep copy: nothing a test does to the live state can reach the fixtures that `reset()` returns to.
+    for (const v of definitions)
+      states.set(v.name, v.createState(structuredClone(data[v.name]) ?? emptyFixture(v), envs.get(v.name)!));
   };
   load(fixtures);
 
@@ -134,7 +146,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const listeners = new Set<(reason: string) => void | Promise<void>>();
   const timeoutMs = options.faultTimeoutMs ?? 30_000;
 
-  const emulator: Emulator = {
+  const emulator = {
     vendors: definitions.map((v) => v.name),
     definitions,
     clock,
@@ -267,7 +279,21 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       const { startServer } = await import('./server.js');
       return startServer(emulator, opts);
     },
-  };
+  } as EmulatorCore as Emulator;
+  // `emulator.<vendor>`: the vendor's typed API over its current state (a reset replaces the state object).
+  const apis = new WeakMap<object, unknown>();
+  for (const v of definitions) {
+    if (!v.api || v.name in emulator) continue;
+    Object.defineProperty(emulator, v.name, {
+      enumerable: true,
+      get() {
+        const state = states.get(v.name) as object;
+        let api = apis.get(state);
+        if (api === undefined) apis.set(state, (api = v.api!(state, envs.get(v.name)!)));
+        return api;
+      },
+    });
+  }
   const control = controlPlane(emulator);
 
   async function record(request: Request, response: Response, url: URL, vendor: string, operation: string, started: number, fault?: string) {

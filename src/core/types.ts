@@ -62,6 +62,11 @@ export interface VendorDefinition<S = any, F = any> {
   renderError(error: EmulatorError, ctx: RouteContext<S>): Response;
   /** Called for a path under the vendor's prefixes that no route matches (default: the vendor's 404). */
   fallback?: Handler<S>;
+  /**
+   * Typed programmatic access for tests (`emulator.rackspace.agentTokens.create(…)`): built over the current state,
+   * returning records in their wire format. Each vendor adds its type to `VendorApis` (see core/emulator.ts).
+   */
+  api?(state: S, env: VendorEnv): unknown;
   /** The key a configured rate limit counts by (default: one budget for the whole vendor). */
   rateLimitKey?(ctx: RouteContext<S>): string;
   /** Adds the vendor's per-response headers (request ids, rate-limit counters …) to every response. */

@@ -3,6 +3,16 @@ import type { RouteContext, VendorDefinition } from '../../core/types.js';
 import { isIdentityPath, JSON_TYPE, renderError, responseId } from './errors.js';
 import { fixtureSchema, RackspaceModel, type RackspaceFixture } from './model.js';
 import { routes } from './routes.js';
+import { rackspaceApi, type RackspaceApi } from './api.js';
+
+export type { RackspaceApi, AgentTokenRecord } from './api.js';
+
+declare module '../../core/emulator.js' {
+  interface VendorApis {
+    /** Seed and inspect Rackspace state (present when the vendor is enabled). */
+    rackspace: RackspaceApi;
+  }
+}
 
 export { RackspaceModel } from './model.js';
 export type { AgentToken, RackspaceFixture, User, IdentityToken } from './model.js';
@@ -50,6 +60,7 @@ export const rackspace: VendorDefinition<RackspaceModel, RackspaceFixture> = {
   fixtureSchema,
   createState: (fixture, env) => new RackspaceModel(fixture, env),
   exportState: (state) => state.export(),
+  api: (state) => rackspaceApi(state),
   routes,
   renderError,
   decorate,

@@ -37,6 +37,7 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<void
     .option('journal-limit', { type: 'number', default: 1000, describe: 'How many requests the journal keeps (0 = off)' })
     .option('persist', { type: 'string', describe: 'Keep the state in this JSON file (loaded at start, written on every change)' })
     .option('watch', { type: 'boolean', default: false, describe: 'Reload the --fixtures file (and reset) when it changes' })
+    .option('jwt-secret', { type: 'string', describe: 'Prefactor: the HS256 secret its JWTs are signed with (default: random per run)' })
     .option('admin-token', { type: 'string', describe: 'Require "Authorization: Bearer TOKEN" on /__emulator/* (needed off loopback)' })
     .env('TOKEN_API_EMULATOR')
     .strict()
@@ -72,6 +73,7 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<void
     fail((e as Error).message, 2);
   }
   options.faults = faults;
+  if (args['jwt-secret']) options.vendorOptions = { prefactor: { jwtSecret: args['jwt-secret'] } };
   if (args.seed !== undefined) options.seed = args.seed;
   if (args['admin-token'] !== undefined) options.adminToken = args['admin-token'];
   if (!isLoopback(args.host) && !args['admin-token'])

@@ -15,3 +15,5 @@ export { Journal, type JournalEntry, type JournalFilter, REDACTED } from './core
 export { RateLimits, type RateLimitConfig } from './core/ratelimit.js';
 export { parseDuration } from './core/duration.js';
 export { persistTo } from './core/persist.js';
+export type { OpsManagerModel, OpsManagerFixture, OpsManagerApi, AgentApiKeyRecord } from './vendors/opsmanager/index.js';
+export type { PrefactorModel, PrefactorFixture, ApiToken as PrefactorApiToken, TokenScope as PrefactorTokenScope, TokenStatus as PrefactorTokenStatus } from './vendors/prefactor/index.js';

@@ -41,7 +41,7 @@ async function login(base: string) {
   return (await res.json()).access.token.id as string;
 }
 
-async function waitFor(check: () => boolean | Promise<boolean>, ms = 5000) {
+async function waitFor(check: () => boolean | Promise<boolean>, ms = 15_000) {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (await check()) return;

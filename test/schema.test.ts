@@ -1,6 +1,6 @@
 /** The shipped JSON Schema (token-api-emulator/fixtures.schema.json) agrees with the run-time validation. */
 import { readFileSync } from 'node:fs';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { createEmulator, FixtureError } from '../src/index.js';
 

@@ -14,6 +14,8 @@ export interface Clock {
   /** Let the clock run with real time again from its current instant. */
   unfreeze(): void;
   readonly frozen: boolean;
+  /** Back to where the clock started (the emulator's `reset()` does this to a clock it created). */
+  reset(): void;
 }
 
 export function toEpochMs(instant: number | string | Date): number {
@@ -25,7 +27,12 @@ export function toEpochMs(instant: number | string | Date): number {
 export function createClock(opts: { start?: number | string | Date; frozen?: boolean } = {}): Clock {
   let offset = opts.start === undefined ? 0 : toEpochMs(opts.start) - Date.now();
   let frozenAt: number | undefined = opts.frozen ? Date.now() + offset : undefined;
+  const initial = { offset, frozenAt };
   return {
+    reset() {
+      offset = initial.offset;
+      frozenAt = initial.frozenAt;
+    },
     now: () => (frozenAt !== undefined ? frozenAt : Date.now() + offset),
     advance(ms) {
       if (!Number.isFinite(ms)) throw new TypeError(`not a number of milliseconds: ${ms}`);

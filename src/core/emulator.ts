@@ -120,6 +120,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       : typeof options.fixtures === 'string'
         ? loadFixtureFile(definitions, options.fixtures)
         : parseFixtures(definitions, options.fixtures);
+  const ownClock = !isClock(options.clock);
   const clock: Clock = isClock(options.clock) ? options.clock : createClock(options.clock);
 
   const states = new Map<string, unknown>();
@@ -186,8 +187,12 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
           route = undefined;
       }
       if (!vendor) vendor = found.kind === 'method' ? found.route.vendor : prefixes.find((x) => path.startsWith(x.p))?.v;
-      // Through MSW, anything on a vendor's own host that no route matches gets that vendor's 404.
-      if (!vendor && info.service) vendor = definitions.find((v) => v.name === info.service!.vendor);
+      // Through MSW the host decides the vendor: anything on a vendor's own host that none of its routes match
+      // gets that vendor's 404, whatever another vendor serves at that path.
+      if (info.service && vendor?.name !== info.service.vendor) {
+        route = undefined;
+        vendor = definitions.find((v) => v.name === info.service!.vendor);
+      }
       if (!vendor)
         return json({ error: 'not_found', message: `No emulated API answers ${request.method} ${path}` }, 404);
 
@@ -232,7 +237,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
               });
           }
           if (route) response = await route.handler(request, ctx);
-          else if (found.kind === 'method')
+          else if (found.kind === 'method' && found.route.vendor === vendor)
             throw new MethodNotAllowed(`Method ${request.method} is not allowed on ${path}`, undefined, undefined, {
               allow: found.allowed.join(', '),
             });
@@ -256,6 +261,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       return response;
     },
     reset() {
+      if (ownClock) clock.reset();
       load(fixtures);
       faults.clear(true);
       faults.reseed(options.seed);

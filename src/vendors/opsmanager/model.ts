@@ -1,0 +1,277 @@
+import { isIP } from 'node:net';
+import type { Clock } from '../../core/clock.js';
+import { objectId, randomHex } from '../../core/ids.js';
+import { array, literal, number, object, optional, refine, SchemaError, string, type Infer } from '../../core/schema.js';
+import { Table } from '../../core/store.js';
+import type { VendorEnv } from '../../core/types.js';
+import { parseCidr, type Cidr } from './auth.js';
+import { NonceStore } from './digest.js';
+
+/** `desc` of an agent API key: at most 1,000 characters [doc]. */
+export const DESC_MAX = 1000;
+
+/** How an agent API key came to be [doc]; keys created through this API are `PUBLIC_API`. */
+export const CREATED_BY = ['USER', 'OLD_KEY', 'PROVISIONING', 'ATLAS', 'PUBLIC_API'] as const;
+export type CreatedBy = (typeof CREATED_BY)[number];
+
+/**
+ * The roles a programmatic API key can hold [doc], by scope. Kept as data: a role Ops Manager adds is a one-line change.
+ * What each grants on a project is in `PROJECT_ACCESS` below.
+ */
+export const GROUP_ROLES = [
+  'GROUP_OWNER',
+  'GROUP_READ_ONLY',
+  'GROUP_AUTOMATION_ADMIN',
+  'GROUP_BACKUP_ADMIN',
+  'GROUP_MONITORING_ADMIN',
+  'GROUP_USER_ADMIN',
+  'GROUP_DATA_ACCESS_ADMIN',
+  'GROUP_DATA_ACCESS_READ_WRITE',
+  'GROUP_DATA_ACCESS_READ_ONLY',
+] as const;
+export const ORG_ROLES = ['ORG_OWNER', 'ORG_READ_ONLY', 'ORG_MEMBER', 'ORG_GROUP_CREATOR', 'ORG_BILLING_ADMIN'] as const;
+export const GLOBAL_ROLES = [
+  'GLOBAL_OWNER',
+  'GLOBAL_READ_ONLY',
+  'GLOBAL_AUTOMATION_ADMIN',
+  'GLOBAL_BACKUP_ADMIN',
+  'GLOBAL_MONITORING_ADMIN',
+  'GLOBAL_USER_ADMIN',
+] as const;
+
+export type Access = 'owner' | 'read' | 'none';
+
+/**
+ * What a role grants on a project in its scope [doc]: owner roles create and delete agent API keys, every other
+ * project role lists them. `ORG_OWNER` owns and `ORG_READ_ONLY` reads every project of its org; the other org roles
+ * grant no project access by themselves. `GLOBAL_OWNER` owns every project; every other global role includes
+ * Global Read Only, so it lists everywhere.
+ */
+export function roleAccess(roleName: string): Access {
+  if (roleName === 'GROUP_OWNER' || roleName === 'ORG_OWNER' || roleName === 'GLOBAL_OWNER') return 'owner';
+  if (roleName.startsWith('GROUP_') || roleName.startsWith('GLOBAL_') || roleName === 'ORG_READ_ONLY') return 'read';
+  return 'none';
+}
+
+const HEX24 = /^[0-9a-f]{24}$/;
+const id24 = (what: string) => string({ pattern: HEX24, patternName: `a 24-hex ObjectId (${what})` });
+export const isObjectId = (s: string): boolean => HEX24.test(s);
+
+const ipAddress = string({ min: 1, description: 'an IPv4 or IPv6 address' });
+
+const role = object({
+  orgId: optional(id24('an org id')),
+  groupId: optional(id24('a group id')),
+  roleName: string({ pattern: /^(GROUP|ORG|GLOBAL)_[A-Z_]+$/, patternName: 'a role name such as GROUP_OWNER, ORG_READ_ONLY or GLOBAL_OWNER' }),
+});
+
+const apiKey = object({
+  id: id24('the programmatic API key id'),
+  publicKey: string({ pattern: /^[a-z]{8}$/, patternName: 'a public key of 8 lowercase letters' }),
+  privateKey: string({
+    pattern: /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
+    patternName: 'a private key in UUID form',
+  }),
+  desc: optional(string({ max: 250 })),
+  roles: array(role),
+  /** IP addresses or CIDR blocks the key may be used from; absent or empty = anywhere. */
+  accessList: optional(array(string({ min: 1, description: 'an IPv4/IPv6 address or CIDR block' }))),
+});
+
+const agentApiKey = object({
+  groupId: id24('a group id'),
+  _id: id24('the agent API key id'),
+  key: string({
+    pattern: /^(?:[0-9a-f]{56}|[0-9a-f]{32})$/,
+    patternName: 'an agent API key: 56 lowercase hex (new model) or 32 hex (old keys)',
+  }),
+  desc: string({ max: DESC_MAX }),
+  createdBy: literal(...CREATED_BY),
+  createdTime: number({ integer: true, min: 0, description: 'epoch milliseconds' }),
+  createdUserId: optional(id24('the creating user or API key')),
+  createdIpAddr: optional(ipAddress),
+});
+
+export const fixtureSchema = refine(
+  object(
+    {
+      orgs: optional(array(object({ id: id24('an org id'), name: string({ min: 1 }) }))),
+      groups: optional(array(object({ id: id24('a group id'), orgId: id24('an org id'), name: string({ min: 1 }) }))),
+      apiKeys: optional(array(apiKey)),
+      agentApiKeys: optional(array(agentApiKey)),
+    },
+    { description: 'MongoDB Ops Manager organizations, projects (groups), programmatic API keys and agent API keys' },
+  ),
+  (f, path) => {
+    const at = (rest: string) => (path ? `${path}.${rest}` : rest);
+    const unique = <T>(items: T[] | undefined, key: (t: T) => string, list: string, field: string) => {
+      const seen = new Set<string>();
+      items?.forEach((t, i) => {
+        const k = key(t);
+        if (seen.has(k)) throw new SchemaError(at(`${list}[${i}].${field}`), `duplicate ${field} ${JSON.stringify(k)}`);
+        seen.add(k);
+      });
+      return seen;
+    };
+    const orgIds = unique(f.orgs, (o) => o.id, 'orgs', 'id');
+    const groupIds = unique(f.groups, (g) => g.id, 'groups', 'id');
+    f.groups?.forEach((g, i) => {
+      if (!orgIds.has(g.orgId)) throw new SchemaError(at(`groups[${i}].orgId`), `no org with id ${JSON.stringify(g.orgId)}`);
+    });
+    unique(f.apiKeys, (k) => k.id, 'apiKeys', 'id');
+    unique(f.apiKeys, (k) => k.publicKey, 'apiKeys', 'publicKey');
+    f.apiKeys?.forEach((k, i) => {
+      k.roles.forEach((r, j) => checkRole(r, at(`apiKeys[${i}].roles[${j}]`), orgIds, groupIds));
+      k.accessList?.forEach((entry, j) => {
+        if (!parseCidr(entry)) throw new SchemaError(at(`apiKeys[${i}].accessList[${j}]`), `expected an IP address or CIDR block, got ${JSON.stringify(entry)}`);
+      });
+    });
+    unique(f.agentApiKeys, (k) => k._id, 'agentApiKeys', '_id');
+    unique(f.agentApiKeys, (k) => k.key, 'agentApiKeys', 'key');
+    f.agentApiKeys?.forEach((k, i) => {
+      if (!groupIds.has(k.groupId)) throw new SchemaError(at(`agentApiKeys[${i}].groupId`), `no group with id ${JSON.stringify(k.groupId)}`);
+      if (k.createdIpAddr !== undefined && !isIP(k.createdIpAddr))
+        throw new SchemaError(at(`agentApiKeys[${i}].createdIpAddr`), `expected an IP address, got ${JSON.stringify(k.createdIpAddr)}`);
+    });
+  },
+);
+
+function checkRole(r: Infer<typeof role>, path: string, orgIds: Set<string>, groupIds: Set<string>): void {
+  const scope = r.roleName.split('_', 1)[0];
+  const known: readonly string[] = scope === 'GROUP' ? GROUP_ROLES : scope === 'ORG' ? ORG_ROLES : GLOBAL_ROLES;
+  if (!known.includes(r.roleName))
+    throw new SchemaError(`${path}.roleName`, `unknown ${scope.toLowerCase()} role ${JSON.stringify(r.roleName)} (known: ${known.join(', ')})`);
+  if (scope === 'GROUP') {
+    if (r.groupId === undefined || r.orgId !== undefined) throw new SchemaError(path, `${r.roleName} takes a groupId (and no orgId)`);
+    if (!groupIds.has(r.groupId)) throw new SchemaError(`${path}.groupId`, `no group with id ${JSON.stringify(r.groupId)}`);
+  } else if (scope === 'ORG') {
+    if (r.orgId === undefined || r.groupId !== undefined) throw new SchemaError(path, `${r.roleName} takes an orgId (and no groupId)`);
+    if (!orgIds.has(r.orgId)) throw new SchemaError(`${path}.orgId`, `no org with id ${JSON.stringify(r.orgId)}`);
+  } else if (r.orgId !== undefined || r.groupId !== undefined) {
+    throw new SchemaError(path, `${r.roleName} is global: it takes neither orgId nor groupId`);
+  }
+}
+
+export type OpsManagerFixture = Infer<typeof fixtureSchema>;
+export type Org = { id: string; name: string };
+export type Group = { id: string; orgId: string; name: string };
+export type Role = Infer<typeof role>;
+/** A programmatic API key (the digest credentials), with its access list parsed once. */
+export type ApiKey = Infer<typeof apiKey> & { cidrs: Cidr[] };
+/** An agent API key exactly as the API shows it (unmasked), plus its project. */
+export type AgentApiKey = Infer<typeof agentApiKey>;
+
+export interface OpsManagerOptions {
+  /** How long a digest nonce stays valid, in ms of the emulator's clock (default `NONCE_TTL_MS`). */
+  nonceTtlMs?: number;
+  /** Refuse a nonce count that does not rise (default false: see `NonceStore`). */
+  strictNonceCount?: boolean;
+}
+
+export class OpsManagerModel {
+  readonly orgs = new Map<string, Org>();
+  readonly groups = new Map<string, Group>();
+  readonly apiKeys = new Map<string, ApiKey>();
+  readonly apiKeysByPublicKey = new Map<string, ApiKey>();
+  /** Agent API keys by `_id`, partitioned by project. */
+  readonly agentApiKeys = new Table<AgentApiKey>(
+    (k) => k._id,
+    (k) => k.groupId,
+  );
+  readonly nonces: NonceStore;
+  readonly options: OpsManagerOptions;
+  readonly clock: Clock;
+
+  constructor(fixture: OpsManagerFixture, env: VendorEnv) {
+    this.clock = env.clock;
+    this.options = readOptions(env.options);
+    this.nonces = new NonceStore(env.clock, { ttlMs: this.options.nonceTtlMs, strictNonceCount: this.options.strictNonceCount });
+    for (const o of fixture.orgs ?? []) this.orgs.set(o.id, { ...o });
+    for (const g of fixture.groups ?? []) this.groups.set(g.id, { ...g });
+    for (const k of fixture.apiKeys ?? []) {
+      const key: ApiKey = {
+        ...k,
+        roles: k.roles.map((r) => ({ ...r })),
+        accessList: k.accessList && [...k.accessList],
+        cidrs: (k.accessList ?? []).map((e) => parseCidr(e)!),
+      };
+      this.apiKeys.set(key.id, key);
+      this.apiKeysByPublicKey.set(key.publicKey, key);
+    }
+    for (const a of fixture.agentApiKeys ?? []) this.agentApiKeys.set({ ...a });
+  }
+
+  export(): OpsManagerFixture {
+    return {
+      orgs: [...this.orgs.values()].map((o) => ({ ...o })),
+      groups: [...this.groups.values()].map((g) => ({ ...g })),
+      apiKeys: [...this.apiKeys.values()].map(({ cidrs: _cidrs, ...k }) => ({
+        ...k,
+        roles: k.roles.map((r) => ({ ...r })),
+        ...(k.accessList ? { accessList: [...k.accessList] } : {}),
+      })),
+      agentApiKeys: [...this.agentApiKeys.values()].map((a) => ({ ...a })),
+    };
+  }
+
+  /** What `key` may do on project `group`, from its group, org and global roles. */
+  accessTo(key: ApiKey, group: Group | undefined, groupId: string): Access {
+    let best: Access = 'none';
+    for (const r of key.roles) {
+      const applies =
+        r.roleName.startsWith('GLOBAL_') ||
+        (r.groupId !== undefined && r.groupId === groupId) ||
+        (r.orgId !== undefined && group !== undefined && r.orgId === group.orgId);
+      if (!applies) continue;
+      const a = roleAccess(r.roleName);
+      if (a === 'owner') return 'owner';
+      if (a === 'read') best = 'read';
+    }
+    return best;
+  }
+
+  hasGlobalRole(key: ApiKey): boolean {
+    return key.roles.some((r) => r.roleName.startsWith('GLOBAL_'));
+  }
+
+  /** Agent API keys of a project, oldest first (ObjectIds sort by creation time). */
+  agentKeysOf(groupId: string): AgentApiKey[] {
+    return this.agentApiKeys.pageAt(groupId, 0, this.agentApiKeys.count(groupId));
+  }
+
+  /**
+   * A new agent API key: `_id` an ObjectId; `key` in the new model, 56 lowercase hex = an ObjectId then 32 random
+   * hex [cap]; `createdTime` now on the emulator's clock.
+   */
+  addAgentApiKey(fields: Pick<AgentApiKey, 'groupId' | 'desc' | 'createdBy' | 'createdUserId' | 'createdIpAddr'>): AgentApiKey {
+    const now = this.clock.now();
+    let _id: string;
+    do _id = objectId(now);
+    while (this.agentApiKeys.has(_id));
+    const record: AgentApiKey = { groupId: fields.groupId, _id, key: objectId(now) + randomHex(32), desc: fields.desc, createdBy: fields.createdBy, createdTime: now };
+    if (fields.createdUserId !== undefined) record.createdUserId = fields.createdUserId;
+    if (fields.createdIpAddr !== undefined) record.createdIpAddr = fields.createdIpAddr;
+    return this.agentApiKeys.set(record);
+  }
+
+  /** What `POST …/agentapikeys` creates: `PUBLIC_API`, the calling key's id and the caller's address. */
+  createAgentApiKey(groupId: string, desc: string, creator: ApiKey, clientIp: string): AgentApiKey {
+    return this.addAgentApiKey({ groupId, desc, createdBy: 'PUBLIC_API', createdUserId: creator.id, createdIpAddr: clientIp });
+  }
+}
+
+function readOptions(raw: Record<string, unknown>): OpsManagerOptions {
+  const out: OpsManagerOptions = {};
+  const positive = (name: string, v: unknown) => {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new TypeError(`opsmanager option ${name} must be a positive number, got ${String(v)}`);
+    return v;
+  };
+  if (raw.nonceTtlMs !== undefined) out.nonceTtlMs = positive('nonceTtlMs', raw.nonceTtlMs);
+  if (raw.strictNonceCount !== undefined) {
+    if (typeof raw.strictNonceCount !== 'boolean') throw new TypeError('opsmanager option strictNonceCount must be a boolean');
+    out.strictNonceCount = raw.strictNonceCount;
+  }
+  const known = new Set(['nonceTtlMs', 'strictNonceCount']);
+  for (const k of Object.keys(raw)) if (!known.has(k)) throw new TypeError(`unknown opsmanager option ${JSON.stringify(k)} (known: ${[...known].join(', ')})`);
+  return out;
+}

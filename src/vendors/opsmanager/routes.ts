@@ -1,0 +1,131 @@
+import { EmulatorError } from '../../core/errors.js';
+import { isJsonContentType, isPlainObject, parseJson, readText } from '../../core/http.js';
+import type { Route, RouteContext } from '../../core/types.js';
+import { authenticate, authorize, objectIdParam } from './auth.js';
+import { omError, respond } from './errors.js';
+import { DESC_MAX, type AgentApiKey, type OpsManagerModel } from './model.js';
+
+type Ctx = RouteContext<OpsManagerModel>;
+
+/** The Public API's base path [doc]. */
+export const API_BASE = '/api/public/v1.0';
+const AGENT_KEYS = `${API_BASE}/groups/:groupId/agentapikeys`;
+const AGENT_KEY = `${AGENT_KEYS}/:agentApiKeyId`;
+
+/** The object as the API shows it: everything but the project, in the documented (alphabetical) order. */
+const wire = (k: AgentApiKey) => ({
+  _id: k._id,
+  createdBy: k.createdBy,
+  createdIpAddr: k.createdIpAddr,
+  createdTime: k.createdTime,
+  createdUserId: k.createdUserId,
+  desc: k.desc,
+  key: k.key,
+});
+
+/** Lists show `*` × (length − 4) and the last 4 characters of each key [doc][inf: the exact rule]. */
+export const maskKey = (key: string): string => '*'.repeat(Math.max(0, key.length - 4)) + key.slice(-4);
+
+/**
+ * A body whose Content-Type says it is something else than JSON → 415 [inf: what a JAX-RS resource that consumes
+ * application/json answers]. No Content-Type at all is read as JSON (lenient).
+ */
+const REJECT_NON_JSON_CONTENT_TYPE = true;
+
+/**
+ * The create body: a JSON object whose only attribute is `desc`, a string of at most 1,000 characters [doc].
+ * Not JSON → MALFORMED_JSON; JSON but not an object, or `desc` not a string → INVALID_JSON; another attribute →
+ * INVALID_ATTRIBUTE (unknown fields are rejected [doc]); no body, or no or a null `desc` → MISSING_ATTRIBUTE desc
+ * [inf]; `desc` too long → INVALID_ATTRIBUTE desc [inf]. An empty `desc` is allowed [inf].
+ */
+async function readCreateBody(request: Request): Promise<{ desc: string }> {
+  const contentType = request.headers.get('content-type');
+  if (REJECT_NON_JSON_CONTENT_TYPE && contentType !== null && !isJsonContentType(contentType))
+    throw new EmulatorError(415, `Content-Type ${contentType} is not supported; send application/json.`);
+  const text = await readText(request);
+  const parsed = parseJson(text);
+  if (!parsed.ok) throw omError('MALFORMED_JSON');
+  if (parsed.empty) throw omError('MISSING_ATTRIBUTE', 'desc');
+  const body = parsed.value;
+  if (!isPlainObject(body)) throw omError('INVALID_JSON');
+  for (const k of Object.keys(body)) if (k !== 'desc') throw omError('INVALID_ATTRIBUTE', k);
+  const desc = body.desc;
+  if (desc === undefined || desc === null) throw omError('MISSING_ATTRIBUTE', 'desc');
+  if (typeof desc !== 'string') throw omError('INVALID_JSON');
+  // Counted in UTF-16 code units, like Java's String.length() [inf].
+  if (desc.length > DESC_MAX) throw omError('INVALID_ATTRIBUTE', 'desc');
+  return { desc };
+}
+
+async function create(request: Request, ctx: Ctx): Promise<Response> {
+  const key = authenticate(request, ctx);
+  const group = authorize(ctx, key, 'owner');
+  const { desc } = await readCreateBody(request);
+  const created = ctx.state.createAgentApiKey(group.id, desc, key, ctx.clientIp);
+  return respond(ctx, 200, wire(created));
+}
+
+function list(request: Request, ctx: Ctx): Response {
+  const key = authenticate(request, ctx);
+  const group = authorize(ctx, key, 'read');
+  return respond(
+    ctx,
+    200,
+    ctx.state.agentKeysOf(group.id).map((k) => ({ ...wire(k), key: maskKey(k.key) })),
+  );
+}
+
+function remove(request: Request, ctx: Ctx): Response {
+  const key = authenticate(request, ctx);
+  const group = authorize(ctx, key, 'owner');
+  const id = objectIdParam(ctx.params.agentApiKeyId);
+  const found = id === undefined ? undefined : ctx.state.agentApiKeys.get(id);
+  // An unknown key (or another project's) is undocumented: RESOURCE_NOT_FOUND is the safe choice [inf].
+  if (!found || found.groupId !== group.id) throw omError('RESOURCE_NOT_FOUND', ctx.url.pathname);
+  ctx.state.agentApiKeys.delete(found._id);
+  // 200 with no body [doc] (204 is possible on some versions [inf]).
+  return respond(ctx, 200, undefined);
+}
+
+/**
+ * A method the resource does not have: authenticated first (the digest filter covers every path under the API),
+ * then 405 with `Allow` [inf].
+ */
+const methodNotAllowed =
+  (allowed: string[]) =>
+  (request: Request, ctx: Ctx): Response => {
+    authenticate(request, ctx);
+    throw new EmulatorError(405, `HTTP method ${request.method} is not supported by ${ctx.url.pathname}.`, undefined, undefined, {
+      allow: allowed.join(', '),
+    });
+  };
+
+/**
+ * Anything else under the API base: authenticated first, then RESOURCE_NOT_FOUND. The real server authenticates
+ * every request to `/api/public/v1.0/*` in a filter before it routes to a resource, so a client without credentials
+ * gets the digest challenge for unknown paths too (curl `--digest` could not otherwise get there), and the 404 is
+ * only for authenticated callers. Paths outside the API (through MSW, on cloud.mongodb.com) are 404 at once.
+ */
+export function fallback(request: Request, ctx: Ctx): Response {
+  const path = ctx.url.pathname;
+  if (path === API_BASE || path.startsWith(`${API_BASE}/`)) authenticate(request, ctx);
+  throw omError('RESOURCE_NOT_FOUND', path);
+}
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+const notAllowed = (path: string, allowed: string[]): Route<OpsManagerModel>[] =>
+  METHODS.filter((m) => !allowed.includes(m)).map((method) => ({
+    method,
+    path,
+    name: 'agentApiKeys.methodNotAllowed',
+    service: 'api',
+    handler: methodNotAllowed(allowed),
+  }));
+
+export const routes: Route<OpsManagerModel>[] = [
+  { method: 'GET', path: AGENT_KEYS, name: 'agentApiKeys.list', service: 'api', handler: list },
+  { method: 'POST', path: AGENT_KEYS, name: 'agentApiKeys.create', service: 'api', handler: create },
+  { method: 'DELETE', path: AGENT_KEY, name: 'agentApiKeys.delete', service: 'api', handler: remove },
+  ...notAllowed(AGENT_KEYS, ['GET', 'POST']),
+  ...notAllowed(AGENT_KEY, ['DELETE']),
+];

@@ -1,0 +1,28 @@
+import type { VendorDefinition } from '../../core/types.js';
+import { NotFound } from '../../core/errors.js';
+import { renderError } from './errors.js';
+import { fixtureSchema, PrefactorModel, type PrefactorFixture } from './model.js';
+import { routes } from './routes.js';
+
+export { PrefactorModel } from './model.js';
+export type { ApiToken, PrefactorFixture, TokenScope, TokenStatus } from './model.js';
+
+/**
+ * Prefactor API tokens: bearer HS256 JWTs and their lifecycle, at `https://app.prefactorai.com/api/v1` [code].
+ * Options (`createEmulator({ vendorOptions: { prefactor: { jwtSecret } } })`): the HS256 key, a non-empty string
+ * or Uint8Array; random per emulator by default.
+ */
+export const prefactor: VendorDefinition<PrefactorModel, PrefactorFixture> = {
+  name: 'prefactor',
+  title: 'Prefactor API tokens',
+  services: { api: { origins: ['https://app.prefactorai.com'] } },
+  pathPrefixes: ['/api/v1'],
+  fixtureSchema,
+  createState: (fixture, env) => new PrefactorModel(fixture, env),
+  exportState: (state) => state.export(),
+  routes,
+  renderError,
+  fallback(request, ctx) {
+    throw new NotFound(`No resource at ${request.method} ${ctx.url.pathname}`, 'not_found');
+  },
+};

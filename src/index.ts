@@ -16,4 +16,4 @@ export { RateLimits, type RateLimitConfig } from './core/ratelimit.js';
 export { parseDuration } from './core/duration.js';
 export { persistTo } from './core/persist.js';
 export type { OpsManagerModel, OpsManagerFixture, OpsManagerApi, AgentApiKeyRecord } from './vendors/opsmanager/index.js';
-export type { PrefactorModel, PrefactorFixture, ApiToken as PrefactorApiToken, TokenScope as PrefactorTokenScope, TokenStatus as PrefactorTokenStatus } from './vendors/prefactor/index.js';
+export type { PrefactorModel, PrefactorFixture, ApiToken as PrefactorApiToken, TokenScope as PrefactorTokenScope, TokenStatus as PrefactorTokenStatus, PrefactorApi, ApiTokenDetails } from './vendors/prefactor/index.js';

@@ -3,6 +3,16 @@ import { NotFound } from '../../core/errors.js';
 import { renderError } from './errors.js';
 import { fixtureSchema, PrefactorModel, type PrefactorFixture } from './model.js';
 import { routes } from './routes.js';
+import { prefactorApi, type PrefactorApi } from './api.js';
+
+export type { PrefactorApi, ApiTokenDetails, PrefactorCreateInput } from './api.js';
+
+declare module '../../core/emulator.js' {
+  interface VendorApis {
+    /** Seed and inspect Prefactor state (present when the vendor is enabled). */
+    prefactor: PrefactorApi;
+  }
+}
 
 export { PrefactorModel } from './model.js';
 export type { ApiToken, PrefactorFixture, TokenScope, TokenStatus } from './model.js';
@@ -20,6 +30,7 @@ export const prefactor: VendorDefinition<PrefactorModel, PrefactorFixture> = {
   fixtureSchema,
   createState: (fixture, env) => new PrefactorModel(fixture, env),
   exportState: (state) => state.export(),
+  api: (state) => prefactorApi(state),
   routes,
   renderError,
   fallback(request, ctx) {

@@ -54,7 +54,7 @@ const summary = (t: ApiToken) => ({
 });
 
 /** ApiToken_Details = the summary plus `available_actions` [doc]. */
-const details = (t: ApiToken) => ({ ...summary(t), available_actions: availableActions(t.status) });
+export const details = (t: ApiToken) => ({ ...summary(t), available_actions: availableActions(t.status) });
 
 const ok = (body: Record<string, unknown>) => json({ status: 'success', ...body }, 200, {}, JSON_TYPE);
 

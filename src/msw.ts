@@ -41,14 +41,13 @@ export function toMswHandlers(emulator: Emulator, options: MswOptions = {}): Htt
     // The origin each service is reached at, for URLs the emulator hands out (catalogs, Location, next links).
     const serviceOrigins = { [def.name]: Object.fromEntries(Object.entries(services).map(([s, o]) => [s, o[0]])) };
 
-    for (const [service, origins] of Object.entries(services)) {
-      for (const origin of origins) {
-        handlers.push(
-          http.all(`${origin}/*`, ({ request }) =>
-            emulator.handle(request, { origin, serviceOrigins, service: { vendor: def.name, service } }),
-          ),
-        );
-      }
+    // One handler per origin: an origin shared by several services (a single base URL) serves all of them.
+    const byOrigin = new Map<string, string[]>();
+    for (const [service, origins] of Object.entries(services))
+      for (const origin of origins) byOrigin.set(origin, [...(byOrigin.get(origin) ?? []), service]);
+    for (const [origin, served] of byOrigin) {
+      const service = { vendor: def.name, service: served.length === 1 ? served[0] : undefined };
+      handlers.push(http.all(`${origin}/*`, ({ request }) => emulator.handle(request, { origin, serviceOrigins, service })));
     }
     if (def.anyOrigin && configured === undefined) {
       // Self-hosted products: the vendor's paths on any origin.

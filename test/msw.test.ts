@@ -41,6 +41,29 @@ describe('toMswHandlers', () => {
     expect(await elsewhere.json()).toMatchObject({ type: 'notFoundError', code: 404 });
   });
 
+  it('serves every service of a vendor at one base URL given as a string', async () => {
+    const one = createEmulator({ vendors: ['rackspace'] });
+    const local = setupServer(...toMswHandlers(one, { baseUrls: { rackspace: 'https://rs.test' }, controlUrl: false }));
+    server.close();
+    local.listen({ onUnhandledRequest: 'error' });
+    try {
+      const res = await fetch('https://rs.test/v2.0/tokens', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ auth: { 'RAX-KSKEY:apiKeyCredentials': { username: 'alice', apiKey: '0123456789abcdef0123456789abcdef' } } }),
+      });
+      const body = await res.json();
+      const publicURL = body.access.serviceCatalog[0].endpoints[0].publicURL;
+      expect(publicURL).toBe('https://rs.test/v1.0/123456');
+      const list = await fetch(`${publicURL}/agent_tokens`, { headers: { 'x-auth-token': body.access.token.id } });
+      expect(list.status).toBe(200);
+      expect((await list.json()).metadata.count).toBe(4);
+    } finally {
+      local.close();
+      server.listen({ onUnhandledRequest: 'error' });
+    }
+  });
+
   it('serves the control plane at http://token-api-emulator.local', async () => {
     const res = await fetch('http://token-api-emulator.local/__emulator/health');
     expect(res.status).toBe(200);

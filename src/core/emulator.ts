@@ -48,8 +48,11 @@ export interface RequestInfo {
   clientIp?: string;
   /** Origins of each vendor service for this client (MSW front door); otherwise every service is `origin`. */
   serviceOrigins?: Record<string, Record<string, string>>;
-  /** The vendor service whose origin was hit (MSW front door): routes of other services do not answer there. */
-  service?: { vendor: string; service: string };
+  /**
+   * The vendor (and service, when the origin serves only one) whose origin was hit (MSW front door): routes of
+   * other vendors and services do not answer there.
+   */
+  service?: { vendor: string; service?: string };
 }
 
 export interface ListenOptions {
@@ -183,8 +186,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
         route = found.route;
         vendor = route.vendor;
         params = found.params;
-        if (info.service && route.service && (info.service.vendor !== vendor.name || info.service.service !== route.service))
-          route = undefined;
+        if (info.service && route.service && info.service.service && info.service.service !== route.service) route = undefined;
       }
       if (!vendor) vendor = found.kind === 'method' ? found.route.vendor : prefixes.find((x) => path.startsWith(x.p))?.v;
       // Through MSW the host decides the vendor: anything on a vendor's own host that none of its routes match

@@ -1,7 +1,7 @@
 import { createClock, type Clock } from './clock.js';
 import { EmulatorError, InternalError, MethodNotAllowed, NotFound, TooManyRequests } from './errors.js';
 import { Faults, headerRule, type FaultRule, type StoredFaultRule } from './faults.js';
-import { bodyForJournal, Journal, redactHeaders } from './journal.js';
+import { Journal } from './journal.js';
 import { RateLimits, type RateLimitConfig } from './ratelimit.js';
 import { requestTexts, responseTexts } from './http.js';
 import { STATUS_CODES } from 'node:http';
@@ -53,6 +53,10 @@ export interface RequestInfo {
    * other vendors and services do not answer there.
    */
   service?: { vendor: string; service?: string };
+  /** The request URL already parsed (the server front door has it), to skip parsing it again. */
+  url?: URL;
+  /** Aborted when the client goes away (default: the request's own signal). */
+  signal?: AbortSignal;
 }
 
 export interface ListenOptions {
@@ -174,7 +178,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     },
     async handle(request, info = {}) {
       const started = performance.now();
-      const url = new URL(request.url);
+      const url = info.url ?? new URL(request.url);
+      const signal = info.signal ?? request.signal;
       const path = url.pathname;
       if (path === '/__emulator' || path.startsWith('/__emulator/')) return control(request, url);
 
@@ -217,13 +222,13 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       try {
         const header = request.headers.get('x-emulator-fault');
         const decision = header ? { latencyMs: 0, rule: headerFaultRule(header) } : faults.decide(vendor.name, request.method, path);
-        if (decision.latencyMs > 0) await sleep(decision.latencyMs, request.signal);
+        if (decision.latencyMs > 0) await sleep(decision.latencyMs, signal);
         const rule = decision.rule;
         if (rule) {
           faultId = rule.id;
           if (rule.kind === 'reset') response = Response.error();
           else if (rule.kind === 'timeout') {
-            await sleep(timeoutMs, request.signal);
+            await sleep(timeoutMs, signal);
             response = Response.error();
           } else {
             const status = rule.status ?? 503;
@@ -308,26 +313,21 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     let responseText: string | undefined;
     if (response.type !== 'error') {
       responseText = responseTexts.get(response);
+      // Only a response built without the http helpers needs a copy of its body read.
       if (responseText === undefined && response.body) responseText = await response.clone().text();
     }
-    const query: Record<string, string | string[]> = {};
-    for (const [k, v] of url.searchParams) {
-      const prev = query[k];
-      query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
-    }
     journal.record({
-      time: new Date(clock.now()).toISOString(),
+      timeMs: clock.now(),
       vendor,
       operation: fault ? `${operation} (fault)` : operation,
       method: request.method,
-      path: url.pathname,
-      query,
-      requestHeaders: redactHeaders(request.headers),
-      requestBody: bodyForJournal(requestTexts.get(request), request.headers.get('content-type')),
+      url,
+      requestHeaders: request.headers,
+      requestText: requestTexts.get(request),
       status: response.type === 'error' ? 0 : response.status,
-      responseHeaders: response.type === 'error' ? {} : redactHeaders(response.headers),
-      responseBody: bodyForJournal(responseText, response.headers.get('content-type')),
-      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+      responseHeaders: response.type === 'error' ? undefined : response.headers,
+      responseText,
+      durationMs: performance.now() - started,
       ...(fault ? { fault } : {}),
     });
   }

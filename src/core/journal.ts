@@ -87,33 +87,63 @@ export function bodyForJournal(text: string | undefined, contentType: string | n
   return JWT.test(clipped.trim()) ? REDACTED : clipped;
 }
 
+/** What is kept per request: raw material only; parsing and redaction happen when the journal is read. */
+export interface RawJournalEntry {
+  timeMs: number;
+  vendor: string | null;
+  operation: string;
+  method: string;
+  url: URL;
+  requestHeaders: Headers;
+  requestText: string | undefined;
+  status: number;
+  responseHeaders: Headers | undefined;
+  responseText: string | undefined;
+  durationMs: number;
+  fault?: string;
+}
+
+interface Stored {
+  id: number;
+  raw: RawJournalEntry;
+  entry?: JournalEntry;
+}
+
+/**
+ * The journal keeps raw material (header objects, body text) and builds the redacted entry on first read, so
+ * recording costs a push, not a JSON parse and a redaction walk on every request.
+ */
 export class Journal {
-  private entries: JournalEntry[] = [];
+  private entries: Stored[] = [];
   private next = 1;
 
   constructor(public limit = 1000) {}
 
-  record(entry: Omit<JournalEntry, 'id'>): JournalEntry {
-    const full = { id: this.next++, ...entry };
-    if (this.limit <= 0) return full;
-    this.entries.push(full);
+  record(raw: RawJournalEntry): void {
+    if (this.limit <= 0) return;
+    this.entries.push({ id: this.next++, raw });
     if (this.entries.length > this.limit) this.entries.splice(0, this.entries.length - this.limit);
-    return full;
   }
 
   list(filter: JournalFilter = {}): JournalEntry[] {
     const since = filter.since === undefined ? undefined : typeof filter.since === 'number' ? filter.since : Date.parse(filter.since);
     const method = filter.method?.toUpperCase();
     const prefix = filter.path?.endsWith('*') ? filter.path.slice(0, -1) : undefined;
-    return this.entries.filter(
-      (e) =>
-        (filter.vendor === undefined || e.vendor === filter.vendor) &&
-        (method === undefined || e.method === method) &&
-        (filter.path === undefined || (prefix !== undefined ? e.path.startsWith(prefix) : e.path === filter.path)) &&
-        (filter.status === undefined || e.status === filter.status) &&
-        (filter.operation === undefined || e.operation === filter.operation) &&
-        (since === undefined || Date.parse(e.time) >= since),
-    );
+    const out: JournalEntry[] = [];
+    for (const e of this.entries) {
+      const r = e.raw;
+      const path = r.url.pathname;
+      if (
+        (filter.vendor === undefined || r.vendor === filter.vendor) &&
+        (method === undefined || r.method === method) &&
+        (filter.path === undefined || (prefix !== undefined ? path.startsWith(prefix) : path === filter.path)) &&
+        (filter.status === undefined || r.status === filter.status) &&
+        (filter.operation === undefined || r.operation === filter.operation) &&
+        (since === undefined || r.timeMs >= since)
+      )
+        out.push((e.entry ??= materialise(e.id, r)));
+    }
+    return out;
   }
 
   clear(): void {
@@ -123,4 +153,28 @@ export class Journal {
   get size(): number {
     return this.entries.length;
   }
+}
+
+function materialise(id: number, r: RawJournalEntry): JournalEntry {
+  const query: Record<string, string | string[]> = {};
+  for (const [k, v] of r.url.searchParams) {
+    const prev = query[k];
+    query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return {
+    id,
+    time: new Date(r.timeMs).toISOString(),
+    vendor: r.vendor,
+    operation: r.operation,
+    method: r.method,
+    path: r.url.pathname,
+    query,
+    requestHeaders: redactHeaders(r.requestHeaders),
+    requestBody: bodyForJournal(r.requestText, r.requestHeaders.get('content-type')),
+    status: r.status,
+    responseHeaders: r.responseHeaders ? redactHeaders(r.responseHeaders) : {},
+    responseBody: r.responseHeaders ? bodyForJournal(r.responseText, r.responseHeaders.get('content-type')) : null,
+    durationMs: Math.round(r.durationMs * 1000) / 1000,
+    ...(r.fault ? { fault: r.fault } : {}),
+  };
 }

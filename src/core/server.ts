@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Emulator, ListenOptions, RunningServer } from './emulator.js';
+import { requestTexts, responseTexts } from './http.js';
 
 /**
  * The standalone front door: one `node:http` server, every vendor at its native path. It turns the Node request
@@ -50,6 +51,9 @@ export async function startServer(emulator: Emulator, opts: ListenOptions = {}):
   };
 }
 
+/** Bodies up to this size that the client sends without `Expect: 100-continue` are read before dispatch. */
+const BUFFERED_BODY_MAX = 64 * 1024;
+
 async function serve(emulator: Emulator, req: IncomingMessage, res: ServerResponse, fallbackHost: string): Promise<number> {
   const method = req.method ?? 'GET';
   const origin = `http://${req.headers.host || fallbackHost}`;
@@ -68,7 +72,23 @@ async function serve(emulator: Emulator, req: IncomingMessage, res: ServerRespon
       // a header value Fetch refuses is dropped, as a proxy would
     }
   }
-  const hasBody = method !== 'GET' && method !== 'HEAD' && (req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined);
+  const length = req.headers['content-length'];
+  const hasBody =
+    method !== 'GET' && method !== 'HEAD' && (length !== undefined ? length !== '0' : req.headers['transfer-encoding'] !== undefined);
+  // Small bodies that are already on their way are read first (cheaper than a streamed Fetch body). A client that
+  // waits for `100 Continue`, or a large body, gets a stream: a handler that answers before reading it — a digest
+  // challenge, a 413 — never waits for it.
+  const buffered = hasBody && length !== undefined && Number(length) <= BUFFERED_BODY_MAX && !req.headers.expect;
+  let bodyText: string | undefined;
+  let body: BodyInit | undefined;
+  if (buffered) {
+    const buf = await readAll(req);
+    if (buf === undefined) return 0; // the client went away mid-body
+    body = buf as unknown as BodyInit;
+    bodyText = buf.toString('utf8');
+  } else if (hasBody) body = bodyStream(req);
+  else req.resume();
+
   // Aborted when the client goes away, so a held (`timeout` fault) or delayed request stops waiting.
   const abort = new AbortController();
   res.once('close', () => {
@@ -77,14 +97,13 @@ async function serve(emulator: Emulator, req: IncomingMessage, res: ServerRespon
   const request = new Request(url, {
     method,
     headers,
-    body: hasBody ? bodyStream(req) : undefined,
-    signal: abort.signal,
+    body,
     // @ts-expect-error Node's fetch needs `duplex` for a streamed body
     duplex: 'half',
   });
-  if (!hasBody) req.resume();
+  if (bodyText !== undefined) requestTexts.set(request, bodyText);
   const clientIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
-  const response = await emulator.handle(request, { origin: url.origin, clientIp });
+  const response = await emulator.handle(request, { origin: url.origin, clientIp, url, signal: abort.signal });
 
   if (response.type === 'error') {
     // An injected `reset`/`timeout`: the connection goes away with no answer at all.
@@ -99,13 +118,29 @@ async function serve(emulator: Emulator, req: IncomingMessage, res: ServerRespon
   const cookies = response.headers.getSetCookie?.();
   if (cookies?.length) out['set-cookie'] = cookies;
   // A body the handler never read is discarded; close the connection rather than read megabytes to keep it.
-  if (hasBody && !req.complete) out.connection = 'close';
-  const body = method === 'HEAD' || response.body === null ? undefined : Buffer.from(await response.arrayBuffer());
-  if (body !== undefined && out['content-length'] === undefined) out['content-length'] = String(body.length);
+  const unread = hasBody && !buffered && !req.complete;
+  if (unread) out.connection = 'close';
+  let payload: Buffer | string | undefined;
+  if (method !== 'HEAD' && response.body !== null) {
+    // The helpers' responses carry their text: no need to read the body stream back.
+    const known = responseTexts.get(response);
+    payload = known ?? Buffer.from(await response.arrayBuffer());
+  }
+  if (payload !== undefined && out['content-length'] === undefined) out['content-length'] = String(Buffer.byteLength(payload));
   res.writeHead(response.status, out);
-  res.end(body);
-  if (hasBody && !req.complete) req.resume();
+  res.end(payload);
+  if (unread) req.resume();
   return response.status;
+}
+
+function readAll(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.once('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    req.once('error', () => resolve(undefined));
+    req.once('aborted', () => resolve(undefined));
+  });
 }
 
 function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {

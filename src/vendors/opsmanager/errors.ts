@@ -2,6 +2,7 @@
  * The Ops Manager wire format: every body this vendor sends goes through `respond` (the `pretty` and `envelope`
  * query parameters), and every error is rendered here, in one place.
  */
+import { text as textResponse } from '../../core/http.js';
 import { STATUS_CODES } from 'node:http';
 import { EmulatorError } from '../../core/errors.js';
 import type { RouteContext } from '../../core/types.js';
@@ -81,7 +82,7 @@ export function respond(ctx: RouteContext<unknown>, status: number, body: unknow
   const h = { 'content-type': 'application/json', ...headers };
   if (payload === undefined) return new Response(null, { status, headers: { ...h, 'content-length': '0' } });
   const text = flag(ctx.url, 'pretty') ? prettyJson(payload) : JSON.stringify(payload);
-  return new Response(text, { status, headers: h });
+  return textResponse(text, status, h);
 }
 
 /**

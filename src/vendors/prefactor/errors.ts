@@ -1,3 +1,4 @@
+import { text } from '../../core/http.js';
 import {
   BadRequest,
   Conflict,
@@ -87,5 +88,5 @@ export function renderError(err: EmulatorError, ctx: RouteContext<PrefactorModel
   const errors = (err.details as { errors?: unknown } | undefined)?.errors;
   if (code === 'validation_errors') body.errors = errors ?? {};
   const headers: Record<string, string> = { ...(rewritten ? {} : (err.headers ?? {})), 'content-type': JSON_TYPE };
-  return new Response(JSON.stringify(body), { status, headers });
+  return text(JSON.stringify(body), status, headers);
 }

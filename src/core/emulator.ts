@@ -3,7 +3,7 @@ import { EmulatorError, InternalError, MethodNotAllowed, NotFound, TooManyReques
 import { Faults, headerRule, type FaultRule, type StoredFaultRule } from './faults.js';
 import { Journal } from './journal.js';
 import { RateLimits, type RateLimitConfig } from './ratelimit.js';
-import { requestTexts, responseTexts } from './http.js';
+import { knownText, requestTexts, toFetchResponse } from './http.js';
 import { STATUS_CODES } from 'node:http';
 import { DEFAULT_FIXTURES_PATH, loadFixtureFile, parseFixtures } from './fixtures.js';
 import { json } from './http.js';
@@ -89,8 +89,13 @@ export type Emulator = EmulatorCore & { readonly [K in keyof VendorApis]: Vendor
 export interface EmulatorCore {
   readonly vendors: readonly VendorName[];
   readonly clock: Clock;
-  /** Answers one Fetch request: what both front doors call. */
+  /** Answers one Fetch request with a genuine Fetch `Response`: what the MSW front door and tests call. */
   handle(request: Request, info?: RequestInfo): Promise<Response>;
+  /**
+   * The same answer, possibly as the emulator's own `TextResponse` (a Response-compatible object whose body is a
+   * string): for front doors that write bytes themselves, like the node:http server.
+   */
+  dispatch(request: Request, info?: RequestInfo): Promise<Response>;
   /** Back to the fixtures the emulator was created with. */
   reset(): void;
   /** The whole state as plain JSON, in the fixture format. */
@@ -153,6 +158,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   for (const [vendor, config] of Object.entries(options.rateLimits ?? {})) rateLimits.set(vendor, config);
   const listeners = new Set<(reason: string) => void | Promise<void>>();
   const timeoutMs = options.faultTimeoutMs ?? 30_000;
+  const requestIds = requestIdSource();
 
   const emulator = {
     vendors: definitions.map((v) => v.name),
@@ -177,6 +183,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       for (const l of listeners) await l(reason);
     },
     async handle(request, info = {}) {
+      return toFetchResponse(await emulator.dispatch(request, info));
+    },
+    async dispatch(request, info = {}) {
       const started = performance.now();
       const url = info.url ?? new URL(request.url);
       const signal = info.signal ?? request.signal;
@@ -213,7 +222,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
         serviceOrigin: (service) => own?.[service] ?? origin,
         clientIp: info.clientIp ?? '127.0.0.1',
         clock,
-        requestId: randomHex(16),
+        requestId: requestIds.next(),
         operation: route?.name ?? 'unmatched',
         locals: {},
       };
@@ -312,9 +321,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   async function record(request: Request, response: Response, url: URL, vendor: string, operation: string, started: number, fault?: string) {
     let responseText: string | undefined;
     if (response.type !== 'error') {
-      responseText = responseTexts.get(response);
+      const known = knownText(response);
       // Only a response built without the http helpers needs a copy of its body read.
-      if (responseText === undefined && response.body) responseText = await response.clone().text();
+      if (known !== undefined) responseText = known ?? undefined;
+      else if (response.body) responseText = await response.clone().text();
     }
     journal.record({
       timeMs: clock.now(),
@@ -336,6 +346,13 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** 16 hex characters, unique per request: a random prefix per emulator and a counter (no randomness per request). */
+function requestIdSource(): { next(): string } {
+  const prefix = randomHex(8);
+  let n = 0;
+  return { next: () => prefix + (++n >>> 0).toString(16).padStart(8, '0') };
+}
 
 function headerFaultRule(value: string): StoredFaultRule | undefined {
   const rule = headerRule(value);

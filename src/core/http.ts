@@ -3,23 +3,88 @@ import { BadRequest, PayloadTooLarge } from './errors.js';
 /** Bodies larger than this are refused (Rackspace documents 413 `requestTooLargeError` above 1 MiB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** Bodies already read or written as text, so the journal can record them without cloning streams. */
+/** Request bodies already read as text, so the journal can record them without cloning streams. */
 export const requestTexts = new WeakMap<Request, string>();
-export const responseTexts = new WeakMap<Response, string>();
+
+/**
+ * What the helpers below answer with: a `Response` in every way a handler, a vendor's `decorate` or the journal
+ * uses one (`status`, mutable `headers`, `text()`, `json()`, `clone()`, `body` …), whose body is kept as the string
+ * it was built from. Building a real Fetch `Response` costs tens of microseconds in Node (a body stream is set up);
+ * the node:http front door writes this string directly and never needs one. `emulator.handle()` — what MSW and
+ * tests call — always turns it into a genuine `Response` (`toResponse()`), so only the server path sees it.
+ */
+export class TextResponse {
+  readonly type = 'default' as const;
+  readonly redirected = false;
+  readonly url = '';
+  readonly headers: Headers;
+  private real: Response | undefined;
+
+  constructor(
+    /** The body as sent (`null`: no body). */
+    readonly bodyText: string | null,
+    readonly status: number,
+    headers: Record<string, string>,
+  ) {
+    this.headers = new Headers(headers);
+  }
+
+  get ok(): boolean {
+    return this.status >= 200 && this.status < 300;
+  }
+  get statusText(): string {
+    return '';
+  }
+  /** A genuine Fetch `Response` with the same status, headers and body. */
+  toResponse(): Response {
+    return new Response(this.bodyText, { status: this.status, headers: this.headers });
+  }
+  private fetchResponse(): Response {
+    return (this.real ??= this.toResponse());
+  }
+  get body(): ReadableStream<Uint8Array> | null {
+    return this.bodyText === null ? null : this.fetchResponse().body;
+  }
+  get bodyUsed(): boolean {
+    return this.real?.bodyUsed ?? false;
+  }
+  text(): Promise<string> {
+    return this.fetchResponse().text();
+  }
+  json(): Promise<unknown> {
+    return this.fetchResponse().json();
+  }
+  arrayBuffer(): Promise<ArrayBuffer> {
+    return this.fetchResponse().arrayBuffer();
+  }
+  blob(): Promise<Blob> {
+    return this.fetchResponse().blob();
+  }
+  formData(): Promise<FormData> {
+    return this.fetchResponse().formData();
+  }
+  clone(): Response {
+    return this.toResponse();
+  }
+}
+
+/** The body text of a response built by the helpers below (undefined for any other response). */
+export const knownText = (r: Response): string | null | undefined => (r instanceof TextResponse ? (r as TextResponse).bodyText : undefined);
+
+/** A genuine Fetch `Response` for anything a handler answered with. */
+export const toFetchResponse = (r: Response): Response => (r instanceof TextResponse ? (r as TextResponse).toResponse() : r);
 
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}, contentType = 'application/json'): Response {
   return text(JSON.stringify(body), status, { 'content-type': contentType, ...headers });
 }
 
-/** A response whose body text the journal can read for free. */
+/** A text response (see `TextResponse`). */
 export function text(body: string, status = 200, headers: Record<string, string> = {}): Response {
-  const res = new Response(body, { status, headers });
-  responseTexts.set(res, body);
-  return res;
+  return new TextResponse(body, status, headers) as unknown as Response;
 }
 
 export function empty(status: number, headers: Record<string, string> = {}): Response {
-  return new Response(null, { status, headers });
+  return new TextResponse(null, status, headers) as unknown as Response;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Emulator, ListenOptions, RunningServer } from './emulator.js';
-import { requestTexts, responseTexts } from './http.js';
+import { knownText, requestTexts } from './http.js';
 
 /**
  * The standalone front door: one `node:http` server, every vendor at its native path. It turns the Node request
@@ -103,7 +103,7 @@ async function serve(emulator: Emulator, req: IncomingMessage, res: ServerRespon
   });
   if (bodyText !== undefined) requestTexts.set(request, bodyText);
   const clientIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
-  const response = await emulator.handle(request, { origin: url.origin, clientIp, url, signal: abort.signal });
+  const response = await emulator.dispatch(request, { origin: url.origin, clientIp, url, signal: abort.signal });
 
   if (response.type === 'error') {
     // An injected `reset`/`timeout`: the connection goes away with no answer at all.
@@ -121,10 +121,11 @@ async function serve(emulator: Emulator, req: IncomingMessage, res: ServerRespon
   const unread = hasBody && !buffered && !req.complete;
   if (unread) out.connection = 'close';
   let payload: Buffer | string | undefined;
-  if (method !== 'HEAD' && response.body !== null) {
-    // The helpers' responses carry their text: no need to read the body stream back.
-    const known = responseTexts.get(response);
-    payload = known ?? Buffer.from(await response.arrayBuffer());
+  if (method !== 'HEAD') {
+    // The helpers' responses carry their text: no body stream to build or read back.
+    const known = knownText(response);
+    if (known !== undefined) payload = known ?? undefined;
+    else if (response.body !== null) payload = Buffer.from(await response.arrayBuffer());
   }
   if (payload !== undefined && out['content-length'] === undefined) out['content-length'] = String(Buffer.byteLength(payload));
   res.writeHead(response.status, out);

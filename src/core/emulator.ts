@@ -188,7 +188,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     async dispatch(request, info = {}) {
       const started = performance.now();
       const url = info.url ?? new URL(request.url);
-      const signal = info.signal ?? request.signal;
+      const signalOf = () => info.signal ?? request.signal;
       const path = url.pathname;
       if (path === '/__emulator' || path.startsWith('/__emulator/')) return control(request, url);
 
@@ -231,13 +231,13 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       try {
         const header = request.headers.get('x-emulator-fault');
         const decision = header ? { latencyMs: 0, rule: headerFaultRule(header) } : faults.decide(vendor.name, request.method, path);
-        if (decision.latencyMs > 0) await sleep(decision.latencyMs, signal);
+        if (decision.latencyMs > 0) await sleep(decision.latencyMs, signalOf());
         const rule = decision.rule;
         if (rule) {
           faultId = rule.id;
           if (rule.kind === 'reset') response = Response.error();
           else if (rule.kind === 'timeout') {
-            await sleep(timeoutMs, signal);
+            await sleep(timeoutMs, signalOf());
             response = Response.error();
           } else {
             const status = rule.status ?? 503;

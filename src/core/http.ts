@@ -26,7 +26,7 @@ export class TextResponse {
     readonly status: number,
     headers: Record<string, string>,
   ) {
-    this.headers = new Headers(headers);
+    this.headers = new HeaderMap(headers) as unknown as Headers;
   }
 
   get ok(): boolean {
@@ -37,7 +37,10 @@ export class TextResponse {
   }
   /** A genuine Fetch `Response` with the same status, headers and body. */
   toResponse(): Response {
-    return new Response(this.bodyText, { status: this.status, headers: this.headers });
+    const headers = new Headers();
+    for (const [k, v] of Object.entries((this.headers as unknown as HeaderMap).toNodeHeaders()))
+      for (const one of Array.isArray(v) ? v : [v]) headers.append(k, one);
+    return new Response(this.bodyText, { status: this.status, headers });
   }
   private fetchResponse(): Response {
     return (this.real ??= this.toResponse());
@@ -66,6 +69,85 @@ export class TextResponse {
   clone(): Response {
     return this.toResponse();
   }
+}
+
+/**
+ * The `Headers` of a `TextResponse`: the same methods, kept in a Map with lower-case names (the emulator only ever
+ * writes well-formed header names and values, so Fetch's validation per call is not needed here).
+ */
+class HeaderMap {
+  private readonly map = new Map<string, string>();
+  private cookies: string[] | undefined;
+
+  constructor(init: Record<string, string>) {
+    for (const k in init) this.map.set(k.toLowerCase(), init[k]);
+  }
+  get(name: string): string | null {
+    const k = name.toLowerCase();
+    if (k === 'set-cookie' && this.cookies) return this.cookies.join(', ');
+    return this.map.get(k) ?? null;
+  }
+  has(name: string): boolean {
+    const k = name.toLowerCase();
+    return this.map.has(k) || (k === 'set-cookie' && !!this.cookies?.length);
+  }
+  set(name: string, value: string): void {
+    const k = name.toLowerCase();
+    if (k === 'set-cookie') this.cookies = [String(value)];
+    else this.map.set(k, String(value));
+  }
+  append(name: string, value: string): void {
+    const k = name.toLowerCase();
+    if (k === 'set-cookie') (this.cookies ??= []).push(String(value));
+    else {
+      const prev = this.map.get(k);
+      this.map.set(k, prev === undefined ? String(value) : `${prev}, ${value}`);
+    }
+  }
+  delete(name: string): void {
+    const k = name.toLowerCase();
+    if (k === 'set-cookie') this.cookies = undefined;
+    else this.map.delete(k);
+  }
+  getSetCookie(): string[] {
+    return [...(this.cookies ?? [])];
+  }
+  *entries(): IterableIterator<[string, string]> {
+    const all: [string, string][] = [...this.map];
+    if (this.cookies?.length) all.push(['set-cookie', this.cookies.join(', ')]);
+    yield* all.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  }
+  keys(): IterableIterator<string> {
+    return [...this.entries()].map((e) => e[0])[Symbol.iterator]();
+  }
+  values(): IterableIterator<string> {
+    return [...this.entries()].map((e) => e[1])[Symbol.iterator]();
+  }
+  forEach(fn: (value: string, name: string, parent: Headers) => void, thisArg?: unknown): void {
+    for (const [k, v] of this.entries()) fn.call(thisArg, v, k, this as unknown as Headers);
+  }
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return this.entries();
+  }
+  /** Straight to node:http's `writeHead` (no sorting, no copies). */
+  toNodeHeaders(): Record<string, string | string[]> {
+    const out: Record<string, string | string[]> = Object.fromEntries(this.map);
+    if (this.cookies?.length) out['set-cookie'] = [...this.cookies];
+    return out;
+  }
+}
+
+/** node:http headers for a response (fast for the helpers' responses). */
+export function nodeHeaders(r: Response): Record<string, string | string[]> {
+  const h = r.headers as unknown as HeaderMap;
+  if (h instanceof HeaderMap) return h.toNodeHeaders();
+  const out: Record<string, string | string[]> = {};
+  r.headers.forEach((value, key) => {
+    if (key !== 'set-cookie') out[key] = value;
+  });
+  const cookies = r.headers.getSetCookie?.();
+  if (cookies?.length) out['set-cookie'] = cookies;
+  return out;
 }
 
 /** The body text of a response built by the helpers below (undefined for any other response). */

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Emulator, ListenOptions, RunningServer } from './emulator.js';
-import { knownText, requestTexts } from './http.js';
+import { knownText, nodeHeaders, requestTexts } from './http.js';
 
 /**
  * The standalone front door: one `node:http` server, every vendor at its native path. It turns the Node request
@@ -89,11 +89,6 @@ async function serve(emulator: Emulator, req: IncomingMessage, res: ServerRespon
   } else if (hasBody) body = bodyStream(req);
   else req.resume();
 
-  // Aborted when the client goes away, so a held (`timeout` fault) or delayed request stops waiting.
-  const abort = new AbortController();
-  res.once('close', () => {
-    if (!res.writableFinished) abort.abort();
-  });
   const request = new Request(url, {
     method,
     headers,
@@ -103,20 +98,30 @@ async function serve(emulator: Emulator, req: IncomingMessage, res: ServerRespon
   });
   if (bodyText !== undefined) requestTexts.set(request, bodyText);
   const clientIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
-  const response = await emulator.dispatch(request, { origin: url.origin, clientIp, url, signal: abort.signal });
+  let abort: AbortController | undefined;
+  const response = await emulator.dispatch(request, {
+    origin: url.origin,
+    clientIp,
+    url,
+    // Only a delayed or held request (latency or `timeout` fault) asks: aborted when the client goes away.
+    get signal() {
+      if (!abort) {
+        const controller = (abort = new AbortController());
+        res.once('close', () => {
+          if (!res.writableFinished) controller.abort();
+        });
+        if (res.destroyed || req.socket.destroyed) controller.abort();
+      }
+      return abort.signal;
+    },
+  });
 
   if (response.type === 'error') {
     // An injected `reset`/`timeout`: the connection goes away with no answer at all.
     req.socket.destroy();
     return 0;
   }
-  const out: Record<string, string | string[]> = {};
-  response.headers.forEach((value, key) => {
-    if (key === 'set-cookie') return;
-    out[key] = value;
-  });
-  const cookies = response.headers.getSetCookie?.();
-  if (cookies?.length) out['set-cookie'] = cookies;
+  const out = nodeHeaders(response);
   // A body the handler never read is discarded; close the connection rather than read megabytes to keep it.
   const unread = hasBody && !buffered && !req.complete;
   if (unread) out.connection = 'close';

@@ -198,7 +198,7 @@ export class OpsManagerModel {
       this.apiKeys.set(key.id, key);
       this.apiKeysByPublicKey.set(key.publicKey, key);
     }
-    for (const a of fixture.agentApiKeys ?? []) this.agentApiKeys.set({ ...a });
+    this.agentApiKeys.load((fixture.agentApiKeys ?? []).map((a) => ({ ...a })));
   }
 
   export(): OpsManagerFixture {

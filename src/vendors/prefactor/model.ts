@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { extractPartition, generatePartition, generateWithTimestamp, isPfid } from '@prefactor/pfid';
+import { createRequire } from 'node:module';
 import type { Clock } from '../../core/clock.js';
 import { array, boolean, literal, nullable, object, optional, refine, SchemaError, string, type Infer } from '../../core/schema.js';
 import { Table } from '../../core/store.js';
@@ -65,7 +65,16 @@ export const PFID_PATTERN = /^[0-7][0-9abcdefghjkmnpqrstvwxyz]{31}$/;
 const PFID_WORDS = 'a PFID (32 lowercase Crockford base32 characters, the first one 0-7)';
 export const RFC3339_PATTERN = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/i;
 
-export const looksLikePfid = (v: unknown): v is string => typeof v === 'string' && isPfid(v);
+/** The same test as `isPfid` of `@prefactor/pfid` (which checks exactly this pattern), without loading the package. */
+export const looksLikePfid = (v: unknown): v is string => typeof v === 'string' && PFID_PATTERN.test(v);
+
+type PfidLib = typeof import('@prefactor/pfid');
+let pfidLib: PfidLib | undefined;
+/**
+ * `@prefactor/pfid` generates ids; it is loaded on the first id made (a create, or a fixture deployment without
+ * an id), not at start-up. It is CommonJS, so `require` loads it synchronously and id generation stays synchronous.
+ */
+const pfidLibrary = (): PfidLib => (pfidLib ??= createRequire(import.meta.url)('@prefactor/pfid') as PfidLib);
 
 /** A timestamp as the API shows it: RFC 3339, UTC, whole seconds (`2024-01-01T00:00:00Z`, like the docs' example). */
 export function rfc3339(ms: number): string {
@@ -87,7 +96,7 @@ const MAX_PFID_TIMESTAMP = 2 ** 48 - 1;
 
 /** A new PFID in `partition` stamped with the emulator's clock. */
 function pfidAt(partition: number, nowMs: number): string {
-  return generateWithTimestamp(partition, Math.min(MAX_PFID_TIMESTAMP, Math.max(0, Math.floor(nowMs))));
+  return pfidLibrary().generateWithTimestamp(partition, Math.min(MAX_PFID_TIMESTAMP, Math.max(0, Math.floor(nowMs))));
 }
 
 // ---------------------------------------------------------------- fixtures
@@ -292,6 +301,7 @@ export class PrefactorModel {
     for (const a of fixture.accounts ?? []) this.accounts.set(a.id, { ...a });
     for (const e of fixture.environments ?? []) this.environments.set(e.id, { ...e });
     for (const u of fixture.adminUsers ?? []) this.adminUsers.set(u.id, { ...u });
+    const records: ApiToken[] = [];
     for (const t of fixture.apiTokens ?? []) {
       const norm = (v: string | null | undefined) => (v == null ? null : rfc3339(Date.parse(v)));
       const environment_id = t.environment_id ?? null;
@@ -314,9 +324,10 @@ export class PrefactorModel {
         updated_at: norm(t.updated_at) ?? norm(t.inserted_at) ?? now,
         bearer: t.token,
       };
-      this.apiTokens.set(record);
+      records.push(record);
       this.bearers.set(t.token, t.id);
     }
+    this.apiTokens.load(records);
   }
 
   export(): PrefactorFixture {
@@ -352,7 +363,8 @@ export class PrefactorModel {
 
   /** A new PFID in the account's partition (or a random one, for an account id that is not a PFID). */
   newId(accountId: string): string {
-    const partition = isPfid(accountId) ? extractPartition(accountId) : generatePartition();
+    const { extractPartition, generatePartition } = pfidLibrary();
+    const partition = looksLikePfid(accountId) ? extractPartition(accountId) : generatePartition();
     let id: string;
     do id = pfidAt(partition, this.clock.now());
     while (this.apiTokens.has(id));

@@ -105,7 +105,7 @@ export class RackspaceModel {
   constructor(fixture: RackspaceFixture, env: VendorEnv) {
     this.clock = env.clock;
     for (const u of fixture.users ?? []) this.users.set(u.username, { ...u, id: u.id ?? userIdFor(u.username) });
-    for (const t of fixture.agentTokens ?? []) this.agentTokens.set({ ...t });
+    this.agentTokens.load((fixture.agentTokens ?? []).map((t) => ({ ...t })));
     for (const t of fixture.identityTokens ?? [])
       this.identityTokens.set(t.id, {
         id: t.id,

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { object, optional, string, SchemaError, type Schema } from './schema.js';
 import type { VendorDefinition } from './types.js';
@@ -16,8 +16,13 @@ export class FixtureError extends Error {
   }
 }
 
-/** The default seed data shipped in the package (`fixtures/default.json`). */
-export const DEFAULT_FIXTURES_PATH = fileURLToPath(new URL('../../fixtures/default.json', import.meta.url));
+/**
+ * The default seed data shipped in the package (`fixtures/default.json`), found from this module's place: `dist/core/`
+ * in the library build, `dist/` in the bundled CLI.
+ */
+export const DEFAULT_FIXTURES_PATH = ['../../fixtures/default.json', '../fixtures/default.json']
+  .map((rel) => fileURLToPath(new URL(rel, import.meta.url)))
+  .find((p, i, all) => existsSync(p) || i === all.length - 1)!;
 
 /**
  * The whole fixture document: one optional key per known vendor (a file stays valid whichever vendors are

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Emulator, ListenOptions, RunningServer } from './emulator.js';
-import { knownText, nodeHeaders, requestTexts } from './http.js';
+import { BufferedRequest, HeaderMap, knownText, nodeHeaders } from './http.js';
 
 /**
  * The standalone front door: one `node:http` server, every vendor at its native path. It turns the Node request
@@ -63,40 +63,38 @@ async function serve(emulator: Emulator, req: IncomingMessage, res: ServerRespon
   } catch {
     url = new URL(`http://${fallbackHost}/`);
   }
-  const headers = new Headers();
-  const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) {
-    try {
-      headers.append(raw[i], raw[i + 1]);
-    } catch {
-      // a header value Fetch refuses is dropped, as a proxy would
-    }
-  }
   const length = req.headers['content-length'];
   const hasBody =
     method !== 'GET' && method !== 'HEAD' && (length !== undefined ? length !== '0' : req.headers['transfer-encoding'] !== undefined);
-  // Small bodies that are already on their way are read first (cheaper than a streamed Fetch body). A client that
-  // waits for `100 Continue`, or a large body, gets a stream: a handler that answers before reading it — a digest
-  // challenge, a 413 — never waits for it.
+  // Small bodies that are already on their way are read first, and the request is handed over as a
+  // `BufferedRequest` (no Fetch objects). A client that waits for `100 Continue`, or a large body, gets a genuine
+  // `Request` with a streamed body: a handler that answers before reading it — a digest challenge, a 413 — never
+  // waits for it.
   const buffered = hasBody && length !== undefined && Number(length) <= BUFFERED_BODY_MAX && !req.headers.expect;
-  let bodyText: string | undefined;
-  let body: BodyInit | undefined;
-  if (buffered) {
-    const buf = await readAll(req);
-    if (buf === undefined) return 0; // the client went away mid-body
-    body = buf as unknown as BodyInit;
-    bodyText = buf.toString('utf8');
-  } else if (hasBody) body = bodyStream(req);
-  else req.resume();
-
-  const request = new Request(url, {
-    method,
-    headers,
-    body,
+  const raw = req.rawHeaders;
+  let request: Request;
+  if (!hasBody || buffered) {
+    let bodyText: string | null = null;
+    if (buffered) {
+      const buf = await readAll(req);
+      if (buf === undefined) return 0; // the client went away mid-body
+      bodyText = buf.toString('utf8');
+    } else req.resume();
+    const headers = new HeaderMap();
+    for (let i = 0; i < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
+    request = new BufferedRequest(method, url.href, headers, bodyText) as unknown as Request;
+  } else {
+    const headers = new Headers();
+    for (let i = 0; i < raw.length; i += 2) {
+      try {
+        headers.append(raw[i], raw[i + 1]);
+      } catch {
+        // a header value Fetch refuses is dropped, as a proxy would
+      }
+    }
     // @ts-expect-error Node's fetch needs `duplex` for a streamed body
-    duplex: 'half',
-  });
-  if (bodyText !== undefined) requestTexts.set(request, bodyText);
+    request = new Request(url, { method, headers, body: bodyStream(req), duplex: 'half' });
+  }
   const clientIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
   let abort: AbortController | undefined;
   const response = await emulator.dispatch(request, {

@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// The executable: the compiled CLI (`npm install` builds dist/ through the `prepare` script).
-import '../dist/cli.js';
+// The executable: the bundled CLI (`npm install` builds dist/ through the `prepare` script).
+import '../dist/bin/cli.js';

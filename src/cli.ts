@@ -2,7 +2,7 @@
  * The `token-api-emulator` command: parses options (yargs), builds an emulator and serves it with node:http.
  * Kept apart from the library (like json-server's CLI): nothing here is needed to use the emulator in code.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { watchFile } from 'node:fs';
@@ -12,7 +12,9 @@ import type { FaultRule } from './core/faults.js';
 import { FixtureError, loadFixtureFile } from './core/fixtures.js';
 import { ALL_VENDORS } from './vendors/index.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+// dist/cli.js (library build) or dist/bin/cli.js (the bundled executable): the package.json above either.
+const pkgUrl = ['../package.json', '../../package.json'].map((p) => new URL(p, import.meta.url)).find((u) => existsSync(u))!;
+const pkg = JSON.parse(readFileSync(pkgUrl, 'utf8')) as { version: string };
 const NAME = 'token-api-emulator';
 
 function fail(message: string, code: number): never {

@@ -1,0 +1,20 @@
+// Bundles the CLI into dist/bin/ (esbuild, code splitting): one file to load at start-up instead of ~100 modules,
+// with what only some runs need (persistence, Prefactor's JWT library) in chunks loaded on first use.
+// The library entries (dist/index.js, dist/msw.js, …) stay tsc's unbundled output. Run by `npm run build`.
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: { cli: 'src/cli.ts' },
+  outdir: 'dist/bin',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20.19',
+  minify: true,
+  legalComments: 'linked',
+  sourcemap: true,
+  logLevel: 'warning',
+  // Bundled CommonJS dependencies may call require() for Node's built-ins.
+  banner: { js: "import { createRequire as __tae_cr } from 'node:module'; const require = __tae_cr(import.meta.url);" },
+});

@@ -1,5 +1,5 @@
 /** The package's shape as a user installs it: entry points, and msw kept out of the core and the CLI. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -36,6 +36,9 @@ describe('package', () => {
     visit(join(root, 'dist/cli.js'));
     expect(seen.size).toBeGreaterThan(10);
     expect([...bare].filter((b) => b === 'msw' || b === 'vitest')).toEqual([]);
+    // The bundled executable (dist/bin/) carries no msw either.
+    for (const f of readdirSync(join(root, 'dist/bin')).filter((f) => f.endsWith('.js')))
+      expect(readFileSync(join(root, 'dist/bin', f), 'utf8')).not.toMatch(/@mswjs|from ?["']msw/);
     // …while the MSW entry does use it.
     expect(readFileSync(join(root, 'dist/msw.js'), 'utf8')).toMatch(/from ['"]msw['"]/);
   });

@@ -140,6 +140,8 @@ export function controlPlane(emulator: Emulator): (request: Request, url: URL) =
           for (const k of Object.keys(body))
             if (!['advance', 'set', 'freeze'].includes(k)) throw bad(`unknown field "${k}" (expected advance, set or freeze)`);
           try {
+            // Freeze before setting, so `{"set":…,"freeze":true}` stops at exactly that instant.
+            if (body.freeze === true) clock.freeze();
             if (body.set !== undefined) {
               if (typeof body.set !== 'string' && typeof body.set !== 'number') throw new TypeError('set: expected an RFC 3339 instant');
               clock.set(body.set);
@@ -148,9 +150,8 @@ export function controlPlane(emulator: Emulator): (request: Request, url: URL) =
               if (typeof body.advance !== 'string' && typeof body.advance !== 'number') throw new TypeError('advance: expected a duration');
               clock.advance(parseDuration(body.advance));
             }
-            if (body.freeze === true) clock.freeze();
-            else if (body.freeze === false) clock.unfreeze();
-            else if (body.freeze !== undefined) throw new TypeError('freeze: expected true or false');
+            if (body.freeze === false) clock.unfreeze();
+            else if (body.freeze !== undefined && body.freeze !== true) throw new TypeError('freeze: expected true or false');
           } catch (e) {
             throw bad((e as Error).message);
           }

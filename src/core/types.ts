@@ -54,6 +54,7 @@ export interface VendorDefinition<S = any, F = any> {
   /** Path prefixes that belong to this vendor: unmatched paths under them get the vendor's own 404. */
   pathPrefixes: string[];
   fixtureSchema: Schema<F>;
+  /** Builds the model from a validated fixture; must copy what it keeps and never change the objects it is given. */
   createState(fixture: F, env: VendorEnv): S;
   /** The state in the fixture format (plain JSON), for snapshots. */
   exportState(state: S): F;

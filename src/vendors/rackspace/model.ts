@@ -104,7 +104,9 @@ export class RackspaceModel {
 
   constructor(fixture: RackspaceFixture, env: VendorEnv) {
     this.clock = env.clock;
-    for (const u of fixture.users ?? []) this.users.set(u.username, { ...u, id: u.id ?? userIdFor(u.username) });
+    // Copies all the way down (also the arrays): the model never shares a mutable object with the fixture it was
+    // built from, so a test changing the state cannot reach the fixtures `reset()` returns to.
+    for (const u of fixture.users ?? []) this.users.set(u.username, { ...u, roles: [...u.roles], id: u.id ?? userIdFor(u.username) });
     this.agentTokens.load((fixture.agentTokens ?? []).map((t) => ({ ...t })));
     for (const t of fixture.identityTokens ?? [])
       this.identityTokens.set(t.id, {
@@ -112,7 +114,7 @@ export class RackspaceModel {
         username: t.username,
         tenantId: t.tenantId,
         expiresMs: Date.parse(t.expires),
-        authenticatedBy: t.authenticatedBy ?? ['APIKEY'],
+        authenticatedBy: t.authenticatedBy ? [...t.authenticatedBy] : ['APIKEY'],
       });
   }
 

@@ -1,3 +1,4 @@
+import { toEpochMs } from './clock.js';
 import { parseDuration } from './duration.js';
 import type { Emulator } from './emulator.js';
 import { EmulatorError } from './errors.js';
@@ -139,22 +140,27 @@ export function controlPlane(emulator: Emulator): (request: Request, url: URL) =
           if (!isPlainObject(body)) throw bad('expected {"advance":"25h"}, {"set":"2030-01-01T00:00:00Z"}, {"freeze":true}');
           for (const k of Object.keys(body))
             if (!['advance', 'set', 'freeze'].includes(k)) throw bad(`unknown field "${k}" (expected advance, set or freeze)`);
+          // Everything is checked before anything changes.
+          let setMs: number | undefined;
+          let advanceMs: number | undefined;
           try {
-            // Freeze before setting, so `{"set":…,"freeze":true}` stops at exactly that instant.
-            if (body.freeze === true) clock.freeze();
+            if (body.freeze !== undefined && typeof body.freeze !== 'boolean') throw new TypeError('freeze: expected true or false');
             if (body.set !== undefined) {
               if (typeof body.set !== 'string' && typeof body.set !== 'number') throw new TypeError('set: expected an RFC 3339 instant');
-              clock.set(body.set);
+              setMs = toEpochMs(body.set);
             }
             if (body.advance !== undefined) {
               if (typeof body.advance !== 'string' && typeof body.advance !== 'number') throw new TypeError('advance: expected a duration');
-              clock.advance(parseDuration(body.advance));
+              advanceMs = parseDuration(body.advance);
             }
-            if (body.freeze === false) clock.unfreeze();
-            else if (body.freeze !== undefined && body.freeze !== true) throw new TypeError('freeze: expected true or false');
           } catch (e) {
             throw bad((e as Error).message);
           }
+          // Freeze before setting, so `{"set":…,"freeze":true}` stops at exactly that instant.
+          if (body.freeze === true) clock.freeze();
+          if (setMs !== undefined) clock.set(setMs);
+          if (advanceMs !== undefined) clock.advance(advanceMs);
+          if (body.freeze === false) clock.unfreeze();
           return json(clockView());
         }
         break;

@@ -1,10 +1,9 @@
-import { isIP } from 'node:net';
 import type { Clock } from '../../core/clock.js';
 import { objectId, randomHex } from '../../core/ids.js';
 import { array, literal, number, object, optional, refine, SchemaError, string, type Infer } from '../../core/schema.js';
 import { Table } from '../../core/store.js';
 import type { VendorEnv } from '../../core/types.js';
-import { parseCidr, type Cidr } from './auth.js';
+import { isIP, parseCidr, type Cidr } from './auth.js';
 import { NonceStore } from './digest.js';
 
 /** `desc` of an agent API key: at most 1,000 characters [doc]. */

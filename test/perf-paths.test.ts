@@ -15,6 +15,7 @@ import { createClock } from '../src/core/clock.js';
 import { loadFixtureFile, DEFAULT_FIXTURES_PATH } from '../src/core/fixtures.js';
 import { ALL_VENDORS } from '../src/vendors/index.js';
 import { lowerBound, Table } from '../src/core/store.js';
+import { seededRandom } from '../src/core/ids.js';
 import { verifyApiToken } from '../src/vendors/prefactor/jwt.js';
 import { looksLikePfid, type PrefactorModel } from '../src/vendors/prefactor/model.js';
 
@@ -64,17 +65,8 @@ function expectSame(table: Table<Rec>, ref: Reference, parts: string[], rnd: () 
   }
 }
 
-/** A small deterministic generator, so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The emulator's own seeded generator, so a failure can be replayed. */
+const prng = seededRandom;
 const randomId = (rnd: () => number) => Math.floor(rnd() * 2 ** 40).toString(36).padStart(8, '0');
 
 describe('Table (chunked sorted ids)', () => {

@@ -1,7 +1,11 @@
 // Bundles the CLI into dist/bin/ (esbuild, code splitting): one file to load at start-up instead of ~100 modules,
-// with what only some runs need (persistence, Prefactor's JWT library) in chunks loaded on first use.
+// with what only some runs need (yargs for anything but plain options, persistence, Prefactor's JWT library) in
+// chunks loaded on first use.
 // The library entries (dist/index.js, dist/msw.js, …) stay tsc's unbundled output. Run by `npm run build`.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+
+rmSync(new URL('../dist/bin', import.meta.url), { recursive: true, force: true }); // no stale chunks
 
 await build({
   entryPoints: { cli: 'src/cli.ts' },

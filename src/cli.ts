@@ -1,16 +1,15 @@
 /**
- * The `token-api-emulator` command: parses options (yargs), builds an emulator and serves it with node:http.
+ * The `token-api-emulator` command: reads its options (cli-args.ts: yargs, or a fast path for the plain forms),
+ * builds an emulator and serves it with node:http.
  * Kept apart from the library (like json-server's CLI): nothing here is needed to use the emulator in code.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
 import { watchFile } from 'node:fs';
 import { createEmulator, type EmulatorOptions } from './core/emulator.js';
 import { parseDuration, parseLatency } from './core/duration.js';
 import type { FaultRule } from './core/faults.js';
 import { FixtureError, loadFixtureFile } from './core/fixtures.js';
-import { ALL_VENDORS } from './vendors/index.js';
+import { fastParse, parseWithYargs } from './cli-args.js';
 
 // dist/cli.js (library build) or dist/bin/cli.js (the bundled executable): the package.json above either.
 const pkgUrl = ['../package.json', '../../package.json'].map((p) => new URL(p, import.meta.url)).find((u) => existsSync(u))!;
@@ -22,33 +21,9 @@ function fail(message: string, code: number): never {
   process.exit(code);
 }
 
-export async function main(argv: string[] = hideBin(process.argv)): Promise<void> {
-  const args = await yargs(argv)
-    .scriptName(NAME)
-    .usage(`$0 [options]\n\nServe emulated vendor token APIs (${ALL_VENDORS.map((v) => v.name).join(', ')}) on one port.`)
-    .option('port', { alias: 'p', type: 'number', default: 4020, describe: 'Port to listen on (0 = a free port)' })
-    .option('host', { alias: 'H', type: 'string', default: '127.0.0.1', describe: 'Address to bind' })
-    .option('fixtures', { alias: 'f', type: 'string', describe: 'Seed data (JSON fixture file); default: the shipped fixtures/default.json' })
-    .option('vendors', { type: 'string', describe: `Comma-separated vendors to enable (default: all of ${ALL_VENDORS.map((v) => v.name).join(',')})` })
-    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Do not log one line per request' })
-    .option('latency', { type: 'string', describe: 'Delay every vendor answer: milliseconds, or a range like 20-200' })
-    .option('fault-rate', { type: 'number', describe: 'Answer this share of vendor requests (0–1) with a 503 in the vendor envelope' })
-    .option('seed', { type: 'number', describe: 'Seed for fault probabilities (same seed, same sequence)' })
-    .option('fault-timeout', { type: 'string', default: '30s', describe: 'How long a "timeout" fault holds a request at most' })
-    .option('rate-limit', { type: 'string', array: true, describe: 'A request budget per vendor, e.g. rackspace=5/1m (repeatable)' })
-    .option('journal-limit', { type: 'number', default: 1000, describe: 'How many requests the journal keeps (0 = off)' })
-    .option('persist', { type: 'string', describe: 'Keep the state in this JSON file (loaded at start, written on every change)' })
-    .option('watch', { type: 'boolean', default: false, describe: 'Reload the --fixtures file (and reset) when it changes' })
-    .option('jwt-secret', { type: 'string', describe: 'Prefactor: the HS256 secret its JWTs are signed with (default: random per run)' })
-    .option('admin-token', { type: 'string', describe: 'Require "Authorization: Bearer TOKEN" on /__emulator/* (needed off loopback)' })
-    .env('TOKEN_API_EMULATOR')
-    .strict()
-    .version(pkg.version)
-    .help()
-    .alias('help', 'h')
-    .epilog('Every option can also be set as an environment variable, e.g. TOKEN_API_EMULATOR_PORT=4020.')
-    .fail((msg, err) => fail(err?.message ?? msg, 2))
-    .parseAsync();
+export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
+  // yargs is loaded only when the command line is not one of the plain forms (see cli-args.ts).
+  const args = fastParse(argv, process.env) ?? (await parseWithYargs(argv, pkg.version, (message) => fail(message, 2)));
 
   if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) fail(`invalid --port ${args.port}`, 2);
   const vendors = args.vendors

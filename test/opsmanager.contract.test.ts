@@ -64,6 +64,25 @@ const call = (door: Door, url: string, creds: Credentials, init: SendInit = {}) 
 const agentKeyCount = (door: Door) => model(door).agentApiKeys.size;
 
 describeDoors('Ops Manager agent API keys', (door) => {
+  it('lists the current keys after every change, plain, pretty and enveloped (no stale answer)', async () => {
+    const ids = async (query = '') => {
+      const res = await call(door, keysUrl(door, G1, query), READ_ONLY);
+      const body = await res.json();
+      return ((query.includes('envelope') ? body.content : body) as { _id: string }[]).map((k) => k._id);
+    };
+    const before = await ids();
+    const created = await (await call(door, keysUrl(door, G1), OWNER, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"desc":"fresh"}',
+    })).json();
+    expect(await ids()).toEqual([...before, created._id]);
+    expect(await ids('?pretty=true')).toEqual([...before, created._id]);
+    expect(await ids('?envelope=true')).toEqual([...before, created._id]);
+    expect((await call(door, keysUrl(door, G1, `/${created._id}`), OWNER, { method: 'DELETE' })).status).toBe(200);
+    expect(await ids()).toEqual(before);
+    const seeded = door.emulator.opsmanager.agentApiKeys.create({ groupId: G1, desc: 'seeded' });
+    expect(await ids()).toEqual([...before, seeded._id]);
+  });
+
   it('creates a key like the seed (200, the full object, pretty), lists it masked, deletes it (200, no body)', async () => {
     const before = door.emulator.clock.now();
     const res = await call(door, keysUrl(door, G1, '?pretty=true'), OWNER, {

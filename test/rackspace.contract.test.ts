@@ -222,6 +222,25 @@ describeDoors('Rackspace Monitoring agent tokens', (door) => {
     expect((await (await call(`${url}/agent_tokens?limit=2&marker`, token)).json()).values[0].id).toBe(ids[0]);
   });
 
+  it('lists the current state after every change (no stale page)', async () => {
+    const { token, url } = await login(door, ALICE);
+    const labels = async () =>
+      ((await (await call(`${url}/agent_tokens?limit=1000`, token)).json()).values as { id: string; label: string | null }[]);
+    const before = await labels();
+    const id = before[0].id;
+    expect((await call(`${url}/agent_tokens/${id}`, token, 'PUT', { label: 'renamed' })).status).toBe(204);
+    expect((await labels()).find((t) => t.id === id)?.label).toBe('renamed');
+    const created = (await call(`${url}/agent_tokens`, token, 'POST', { label: 'new' })).headers.get('x-object-id');
+    expect((await labels()).map((t) => t.id)).toContain(created);
+    expect((await call(`${url}/agent_tokens/${id}`, token, 'DELETE')).status).toBe(204);
+    expect((await labels()).map((t) => t.id)).not.toContain(id);
+    door.emulator.rackspace.agentTokens.create({ tenantId: '123456', label: 'seeded' });
+    expect((await labels()).map((t) => t.label)).toContain('seeded');
+    door.emulator.reset();
+    const again = await login(door, ALICE);
+    expect(((await (await call(`${again.url}/agent_tokens?limit=1000`, again.token)).json()).values as unknown[]).length).toBe(before.length);
+  });
+
   it('rejects a bad limit with 400 invalidLimit', async () => {
     const { token, url } = await login(door, ALICE);
     for (const limit of ['0', '1001', 'abc', '-1', '1.5']) {

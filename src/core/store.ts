@@ -5,6 +5,9 @@
 export class Table<T> {
   private readonly byId = new Map<string, T>();
   private readonly parts = new Map<string, SortedIds>();
+  /** Per partition, the tick of its last change (ticks never repeat, not even after `clear`). */
+  private readonly versions = new Map<string, number>();
+  private tick = 0;
 
   constructor(
     private readonly idOf: (record: T) => string,
@@ -23,9 +26,19 @@ export class Table<T> {
     return this.byId.has(id);
   }
 
+  /**
+   * A number that changes whenever a record of the partition is set or deleted: what was derived from the
+   * partition (a serialised page) is still right while it is unchanged. Records changed in place, without `set`,
+   * do not change it.
+   */
+  version(partition: string): number {
+    return this.versions.get(partition) ?? 0;
+  }
+
   /** Insert or replace (the partition of a record never changes). */
   set(record: T): T {
     const id = this.idOf(record);
+    this.versions.set(this.partitionOf(record), ++this.tick);
     if (!this.byId.has(id)) {
       const key = this.partitionOf(record);
       let ids = this.parts.get(key);
@@ -42,16 +55,19 @@ export class Table<T> {
    */
   load(records: Iterable<T>): void {
     const added = new Map<string, string[]>();
+    const touched = new Set<string>();
     for (const record of records) {
       const id = this.idOf(record);
+      const key = this.partitionOf(record);
+      touched.add(key);
       if (!this.byId.has(id)) {
-        const key = this.partitionOf(record);
         let ids = added.get(key);
         if (!ids) added.set(key, (ids = []));
         ids.push(id);
       }
       this.byId.set(id, record);
     }
+    for (const key of touched) this.versions.set(key, ++this.tick);
     for (const [key, ids] of added) {
       const existing = this.parts.get(key);
       if (existing) for (const id of existing.toArray()) ids.push(id);
@@ -66,13 +82,16 @@ export class Table<T> {
     const record = this.byId.get(id);
     if (record === undefined) return undefined;
     this.byId.delete(id);
-    this.parts.get(this.partitionOf(record))?.remove(id);
+    const key = this.partitionOf(record);
+    this.parts.get(key)?.remove(id);
+    this.versions.set(key, ++this.tick);
     return record;
   }
 
   clear(): void {
     this.byId.clear();
     this.parts.clear();
+    for (const key of this.versions.keys()) this.versions.set(key, ++this.tick);
   }
 
   values(): IterableIterator<T> {
@@ -255,4 +274,23 @@ export function lowerBound(ids: readonly string[], id: string): number {
     else hi = mid;
   }
   return lo;
+}
+
+/**
+ * Results derived from a table partition (a serialised list page), reused while the partition's `version` is
+ * unchanged. Bounded: past `max` keys the oldest goes.
+ */
+export class DerivedCache<V> {
+  private readonly map = new Map<string, { version: number; value: V }>();
+
+  constructor(private readonly max = 256) {}
+
+  get(key: string, version: number, make: () => V): V {
+    const hit = this.map.get(key);
+    if (hit && hit.version === version) return hit.value;
+    const value = make();
+    if (!hit && this.map.size >= this.max) this.map.delete(this.map.keys().next().value as string);
+    this.map.set(key, { version, value });
+    return value;
+  }
 }

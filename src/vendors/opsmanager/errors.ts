@@ -2,7 +2,7 @@
  * The Ops Manager wire format: every body this vendor sends goes through `respond` (the `pretty` and `envelope`
  * query parameters), and every error is rendered here, in one place.
  */
-import { text as textResponse } from '../../core/http.js';
+import { empty as emptyResponse, text as textResponse } from '../../core/http.js';
 import { STATUS_CODES } from 'node:http';
 import { EmulatorError } from '../../core/errors.js';
 import type { RouteContext } from '../../core/types.js';
@@ -76,11 +76,19 @@ export function prettyJson(value: unknown, level = 0): string {
  * out errorCode [inf]); the HTTP status stays the real one [inf]. `pretty=true` prints it the Jackson way.
  * `body === undefined` and no envelope: no body at all.
  */
-export function respond(ctx: RouteContext<unknown>, status: number, body: unknown, headers: Record<string, string> = {}): Response {
+export function respond(
+  ctx: RouteContext<unknown>,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+  /** The body already serialised (plain JSON, for a request with neither `pretty` nor `envelope`). */
+  serialised?: string,
+): Response {
+  if (serialised !== undefined) return textResponse(serialised, status, { 'content-type': 'application/json', ...headers });
   const envelope = flag(ctx.url, 'envelope');
   const payload = envelope ? (body === undefined ? { status } : { status, content: body }) : body;
   const h = { 'content-type': 'application/json', ...headers };
-  if (payload === undefined) return new Response(null, { status, headers: { ...h, 'content-length': '0' } });
+  if (payload === undefined) return emptyResponse(status, { ...h, 'content-length': '0' });
   const text = flag(ctx.url, 'pretty') ? prettyJson(payload) : JSON.stringify(payload);
   return textResponse(text, status, h);
 }

@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import { objectId, randomHex } from '../../core/ids.js';
 import { array, literal, number, object, optional, refine, SchemaError, string, type Infer } from '../../core/schema.js';
-import { Table } from '../../core/store.js';
+import { DerivedCache, Table } from '../../core/store.js';
 import type { VendorEnv } from '../../core/types.js';
 import { isIP, parseCidr, type Cidr } from './auth.js';
 import { NonceStore } from './digest.js';
@@ -173,6 +173,8 @@ export class OpsManagerModel {
   readonly apiKeys = new Map<string, ApiKey>();
   readonly apiKeysByPublicKey = new Map<string, ApiKey>();
   /** Agent API keys by `_id`, partitioned by project. */
+  /** Serialised list answers, reused while a project's keys are unchanged (keys are never edited in place). */
+  readonly listBodies = new DerivedCache<string>();
   readonly agentApiKeys = new Table<AgentApiKey>(
     (k) => k._id,
     (k) => k.groupId,

@@ -68,11 +68,13 @@ async function create(request: Request, ctx: Ctx): Promise<Response> {
 function list(request: Request, ctx: Ctx): Response {
   const key = authenticate(request, ctx);
   const group = authorize(ctx, key, 'read');
-  return respond(
-    ctx,
-    200,
-    ctx.state.agentKeysOf(group.id).map((k) => ({ ...wire(k), key: maskKey(k.key) })),
-  );
+  const keys = () => ctx.state.agentKeysOf(group.id).map((k) => ({ ...wire(k), key: maskKey(k.key) }));
+  // The plain answer (no pretty, no envelope) is serialised once per state of the project's keys.
+  if (!ctx.url.search.includes('=')) {
+    const body = ctx.state.listBodies.get(group.id, ctx.state.agentApiKeys.version(group.id), () => JSON.stringify(keys()));
+    return respond(ctx, 200, undefined, {}, body);
+  }
+  return respond(ctx, 200, keys());
 }
 
 function remove(request: Request, ctx: Ctx): Response {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
 import { randomBase64Url, randomHex } from '../../core/ids.js';
 import { array, nullable, object, optional, refine, SchemaError, string, type Infer } from '../../core/schema.js';
-import { Table } from '../../core/store.js';
+import { DerivedCache, Table } from '../../core/store.js';
 import type { VendorEnv } from '../../core/types.js';
 
 /** Identity tokens last 24 hours [doc]. */
@@ -98,6 +98,8 @@ export class RackspaceModel {
     (t) => t.id,
     (t) => t.tenantId,
   );
+  /** Serialised list pages, reused while the tenant's tokens are unchanged (tokens are only replaced, never edited in place). */
+  readonly listPages = new DerivedCache<string>();
   /** Requests counted per tenant for the X-RateLimit-* headers: window start and count. */
   readonly rate = new Map<string, { start: number; count: number }>();
   private readonly clock: Clock;

@@ -1,5 +1,5 @@
 import { BadRequest, NotFound, Unauthorized } from '../../core/errors.js';
-import { empty, isJsonContentType, isPlainObject, json, parseJson, readText } from '../../core/http.js';
+import { empty, isJsonContentType, isPlainObject, json, parseJson, readText, text } from '../../core/http.js';
 import type { Route, RouteContext } from '../../core/types.js';
 import { authenticate } from './auth.js';
 import { JSON_TYPE } from './errors.js';
@@ -154,23 +154,24 @@ function list(request: Request, ctx: Ctx): Response {
   const { tenantId } = authenticate(request, ctx);
   const limit = parseLimit(ctx.url.searchParams.get('limit'));
   const marker = ctx.url.searchParams.get('marker') || null;
-  const page = ctx.state.agentTokens.pageFrom(tenantId, marker ?? undefined, limit);
-  const next = page.nextId;
-  return json(
-    {
+  const base = publicUrl(ctx, tenantId);
+  // The same page for the same tenant state and the same client origin is serialised once.
+  const key = `${base}\n${limit}\n${marker ?? ''}`;
+  const body = ctx.state.listPages.get(key, ctx.state.agentTokens.version(tenantId), () => {
+    const page = ctx.state.agentTokens.pageFrom(tenantId, marker ?? undefined, limit);
+    const next = page.nextId;
+    return JSON.stringify({
       values: page.items.map(wire),
       metadata: {
         count: page.items.length,
         limit,
         marker,
         next_marker: next,
-        next_href: next === null ? null : `${publicUrl(ctx, tenantId)}/agent_tokens?limit=${limit}&marker=${encodeURIComponent(next)}`,
+        next_href: next === null ? null : `${base}/agent_tokens?limit=${limit}&marker=${encodeURIComponent(next)}`,
       },
-    },
-    200,
-    {},
-    JSON_TYPE,
-  );
+    });
+  });
+  return text(body, 200, { 'content-type': JSON_TYPE });
 }
 
 function get(request: Request, ctx: Ctx): Response {

@@ -119,10 +119,29 @@ export class Journal {
 
   constructor(public limit = 1000) {}
 
+  /** Oldest entry's index in `entries` once the ring is full (a ring, so recording never moves the others). */
+  private head = 0;
+
   record(raw: RawJournalEntry): void {
     if (this.limit <= 0) return;
-    this.entries.push({ id: this.next++, raw });
-    if (this.entries.length > this.limit) this.entries.splice(0, this.entries.length - this.limit);
+    const stored = { id: this.next++, raw };
+    if (this.entries.length > this.limit) this.compact();
+    if (this.entries.length < this.limit) this.entries.push(stored);
+    else {
+      this.entries[this.head] = stored;
+      this.head = (this.head + 1) % this.limit;
+    }
+  }
+
+  /** Entries oldest first. */
+  private ordered(): Stored[] {
+    return this.head === 0 ? this.entries : [...this.entries.slice(this.head), ...this.entries.slice(0, this.head)];
+  }
+
+  /** After `limit` was lowered: keep the newest `limit` entries, in order. */
+  private compact(): void {
+    this.entries = this.ordered().slice(-this.limit);
+    this.head = 0;
   }
 
   list(filter: JournalFilter = {}): JournalEntry[] {
@@ -130,7 +149,7 @@ export class Journal {
     const method = filter.method?.toUpperCase();
     const prefix = filter.path?.endsWith('*') ? filter.path.slice(0, -1) : undefined;
     const out: JournalEntry[] = [];
-    for (const e of this.entries) {
+    for (const e of this.ordered()) {
       const r = e.raw;
       const path = r.url.pathname;
       if (
@@ -148,6 +167,7 @@ export class Journal {
 
   clear(): void {
     this.entries = [];
+    this.head = 0;
   }
 
   get size(): number {

@@ -79,7 +79,7 @@ async function serve(emulator: Emulator, req: IncomingMessage, res: ServerRespon
       const buf = await readAll(req);
       if (buf === undefined) return 0; // the client went away mid-body
       bodyText = buf.toString('utf8');
-    } else req.resume();
+    }
     const headers = new HeaderMap();
     for (let i = 0; i < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
     request = new BufferedRequest(method, url.href, headers, bodyText) as unknown as Request;

@@ -76,8 +76,3 @@ export class ServiceUnavailable extends EmulatorError {
     super(503, ...a);
   }
 }
-
-/** Any status, for injected faults. */
-export function errorForStatus(status: number, message: string, code?: string): EmulatorError {
-  return new EmulatorError(status, message, code);
-}

@@ -1,6 +1,4 @@
 import { existsSync } from 'node:fs';
-import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
 import type { Emulator, FixtureFile } from './emulator.js';
 import { FixtureError } from './fixtures.js';
 
@@ -11,6 +9,8 @@ import { FixtureError } from './fixtures.js';
  * file. (`new Low(new JSONFile(…))`, not `JSONFilePreset`, which silently stays in memory under Vitest.)
  */
 export async function persistTo(emulator: Emulator, file: string): Promise<{ loaded: boolean; stop(): void }> {
+  // Loaded here, not at import: only runs that persist pay for lowdb (the main entry re-exports this function).
+  const [{ Low }, { JSONFile }] = await Promise.all([import('lowdb'), import('lowdb/node')]);
   const db = new Low<FixtureFile>(new JSONFile<FixtureFile>(file), {});
   let loaded = false;
   if (existsSync(file)) {

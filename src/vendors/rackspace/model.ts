@@ -103,6 +103,7 @@ export class RackspaceModel {
   /** Requests counted per tenant for the X-RateLimit-* headers: window start and count. */
   readonly rate = new Map<string, { start: number; count: number }>();
   private readonly clock: Clock;
+  private nextSweep = 1024;
 
   constructor(fixture: RackspaceFixture, env: VendorEnv) {
     this.clock = env.clock;
@@ -136,8 +137,12 @@ export class RackspaceModel {
 
   issueIdentityToken(user: User, tenantId: string, authenticatedBy: string): IdentityToken {
     const now = this.clock.now();
-    // Drop this user's expired tokens so the map does not grow with logins.
-    for (const [id, t] of this.identityTokens) if (t.expiresMs <= now) this.identityTokens.delete(id);
+    // Drop expired tokens so the map does not grow with logins: a sweep each time it has doubled since the last
+    // one (amortised constant work per login, not a scan of every token on every login).
+    if (this.identityTokens.size >= this.nextSweep) {
+      for (const [id, t] of this.identityTokens) if (t.expiresMs <= now) this.identityTokens.delete(id);
+      this.nextSweep = Math.max(1024, this.identityTokens.size * 2);
+    }
     const token: IdentityToken = {
       id: `AA${randomBase64Url(48)}`,
       username: user.username,

@@ -15,6 +15,8 @@ import {
   MB,
   median,
   procCpuNs,
+  mainThreadCpuNs,
+  gcTotals,
   procMemory,
   ratio,
   request,
@@ -39,6 +41,7 @@ const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(BENCH, '..');
 const CLI = path.join(ROOT, 'bin', 'token-api-emulator.js');
 const BARE = path.join(BENCH, 'references', 'bare-server.mjs');
+const GC_PROBE = path.join(BENCH, 'lib', 'gc-probe.mjs');
 const rel = (p) => path.relative(ROOT, p) || '.';
 
 // ------------------------------------------------------------------ options
@@ -334,8 +337,11 @@ async function sectionStartup(bareHealth) {
 
 async function sectionHttp() {
   const servers = {};
-  const emu = await spawnListening(EMULATOR_ARGS(HTTP_FIXTURE), { cwd: ROOT, env: childEnv });
-  servers.emulator = { name: 'token-api-emulator', url: emu.url, child: emu.child };
+  // Both servers carry the GC probe (bench/lib/gc-probe.mjs), so GC time per request is compared like CPU.
+  const gcFile = (key) => tmp(`gc-${key}.json`);
+  const probed = (args, key) => ['--import', GC_PROBE, ...args].map(String);
+  const emu = await spawnListening(probed(EMULATOR_ARGS(HTTP_FIXTURE), 'emulator'), { cwd: ROOT, env: { ...childEnv, BENCH_GC_FILE: gcFile('emulator') } });
+  servers.emulator = { name: 'token-api-emulator', url: emu.url, child: emu.child, gcFile: gcFile('emulator') };
   const E = emu.url;
   const canned = [healthCanned];
   const rsMon = `/v1.0/${TENANT}/agent_tokens`;
@@ -379,8 +385,8 @@ async function sectionHttp() {
   }
   const responsesFile = tmp('bare-responses.json');
   writeFileSync(responsesFile, JSON.stringify({ responses: canned }));
-  const bare = await spawnListening(BARE_ARGS(responsesFile), { cwd: ROOT, env: childEnv });
-  servers.bare = { name: 'bare node:http', url: bare.url, child: bare.child };
+  const bare = await spawnListening(probed(BARE_ARGS(responsesFile), 'bare'), { cwd: ROOT, env: { ...childEnv, BENCH_GC_FILE: gcFile('bare') } });
+  servers.bare = { name: 'bare node:http', url: bare.url, child: bare.child, gcFile: gcFile('bare') };
   for (const p of peers) {
     const port = await freePort();
     const s = await spawnPolling(p.args(peerState[p.key].bin, port, peerDb(p.key)), `http://127.0.0.1:${port}/agent_tokens`, { cwd: TMP, env: childEnv });
@@ -408,10 +414,21 @@ async function sectionHttp() {
         for (const [k, j] of order) {
           const pid = servers[k].child.pid;
           const c0 = procCpuNs(pid);
+          const m0 = mainThreadCpuNs(pid);
+          const g0 = servers[k].gcFile && gcTotals(servers[k].gcFile);
           const res = await loader.run(job(k, j, S.duration));
+          await new Promise((r) => setTimeout(r, 150)); // the probe writes its totals every 100 ms
           const c1 = procCpuNs(pid);
-          // The server's own CPU per answered request: immune to the time it spends descheduled on a busy machine.
+          const m1 = mainThreadCpuNs(pid);
+          const g1 = servers[k].gcFile && gcTotals(servers[k].gcFile);
+          // The server's own CPU per answered request (every thread: GC helpers too): immune to the time it spends
+          // descheduled on a busy machine.
           res.cpuUs = c0 === undefined || c1 === undefined || !res.total ? undefined : (c1 - c0) / 1000 / res.total;
+          res.mainCpuUs = m0 === undefined || m1 === undefined || !res.total ? undefined : (m1 - m0) / 1000 / res.total;
+          if (g0 && g1 && res.total) {
+            res.gcUs = ((g1.minorMs + g1.majorMs + g1.otherMs - g0.minorMs - g0.majorMs - g0.otherMs) * 1000) / res.total;
+            res.majorGcs = g1.majorCount - g0.majorCount;
+          }
           runs[k].push(res);
         }
       }
@@ -424,10 +441,13 @@ async function sectionHttp() {
           p99: median(xs.map((x) => x.p99)),
           p50: median(xs.map((x) => x.p50)),
           cpuUs: median(xs.map((x) => x.cpuUs)),
+          mainCpuUs: median(xs.map((x) => x.mainCpuUs)),
+          gcUs: median(xs.map((x) => x.gcUs)),
+          majorGcs: xs.reduce((a, x) => a + (x.majorGcs ?? 0), 0),
           non2xx: xs.reduce((a, x) => a + x.non2xx, 0),
           errors: xs.reduce((a, x) => a + x.errors + x.timeouts, 0),
           statusCodes: xs.map((x) => x.statusCodes),
-          rounds: xs.map((x) => ({ rps: x.rps, p99: x.p99, total: x.total, cpuUs: x.cpuUs })),
+          rounds: xs.map((x) => ({ rps: x.rps, p99: x.p99, total: x.total, cpuUs: x.cpuUs, gcUs: x.gcUs })),
           digestNc: xs[0].digestNcPerConnection,
         };
       }
@@ -665,13 +685,21 @@ if (only.includes('http')) {
   const cpuRows = Object.values(results.http)
     .filter((c) => c.servers)
     .map((c) => {
-      const e = c.servers.emulator.cpuUs;
-      const b = c.servers.bare.cpuUs;
-      return [c.title, fmt(e, 0), fmt(b, 0), fmtRatio(ratio(b, e)), ...peers.map((p) => fmt(c.servers[p.key]?.cpuUs, 0))];
+      const e = c.servers.emulator;
+      const b = c.servers.bare;
+      return [
+        c.title,
+        `${fmt(e.cpuUs, 0)} (main ${fmt(e.mainCpuUs, 0)})`,
+        `${fmt(b.cpuUs, 0)} (main ${fmt(b.mainCpuUs, 0)})`,
+        fmtRatio(ratio(b.cpuUs, e.cpuUs)),
+        `${fmt(e.gcUs, 1)} / ${fmt(b.gcUs, 1)}`,
+        `${e.majorGcs ?? '—'} / ${b.majorGcs ?? '—'}`,
+        ...peers.map((p) => fmt(c.servers[p.key]?.cpuUs, 0)),
+      ];
     });
   if (cpuRows.length) {
-    out.push('', '### Server CPU per request (µs, from /proc/PID/schedstat; robust to a busy machine, lower is better)', '');
-    out.push(table(['operation', 'emulator', 'bare node:http', 'bare ÷ emulator', ...peers.map((p) => p.name)], cpuRows));
+    out.push('', '### Server CPU per request (µs, every thread from /proc/PID/task/*/schedstat, main thread in brackets; robust to a busy machine, lower is better)', '');
+    out.push(table(['operation', 'emulator', 'bare node:http', 'bare ÷ emulator', 'GC µs/req emulator / bare', 'mark-compacts emulator / bare', ...peers.map((p) => p.name)], cpuRows));
   }
 }
 

@@ -5,11 +5,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { watchFile } from 'node:fs';
-import { createEmulator, type EmulatorOptions } from './core/emulator.js';
+import { createEmulator, type EmulatorOptions } from './index.js';
 import { parseDuration, parseLatency } from './core/duration.js';
 import type { FaultRule } from './core/faults.js';
 import { FixtureError, loadFixtureFile } from './core/fixtures.js';
 import { fastParse, parseWithYargs } from './cli-args.js';
+import { ALL_VENDORS } from './vendors/index.js';
 
 // dist/cli.js (library build) or dist/bin/cli.js (the bundled executable): the package.json above either.
 const pkgUrl = ['../package.json', '../../package.json'].map((p) => new URL(p, import.meta.url)).find((u) => existsSync(u))!;
@@ -77,7 +78,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
     watchFile(file, { interval: 250 }, (cur, prev) => {
       if (cur.mtimeMs === prev.mtimeMs && cur.size === prev.size) return;
       try {
-        em.setFixtures(loadFixtureFile(em.definitions, file));
+        em.setFixtures(loadFixtureFile(em.definitions, file, ALL_VENDORS));
         void em.changed('reload');
         process.stdout.write(`${NAME}: reloaded ${file}\n`);
       } catch (e) {

@@ -4,7 +4,7 @@
  * msw 2.12+ and msw 3. This is the only module that imports msw.
  */
 import { http, type HttpHandler } from 'msw';
-import type { Emulator } from './core/emulator.js';
+import type { Emulator } from './core/types.js';
 
 export type BaseUrls = string | string[] | Record<string, string | string[]>;
 
@@ -63,4 +63,4 @@ export function toMswHandlers(emulator: Emulator, options: MswOptions = {}): Htt
   return handlers;
 }
 
-export type { Emulator } from './core/emulator.js';
+export type { Emulator } from './core/types.js';

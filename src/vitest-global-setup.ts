@@ -7,7 +7,7 @@
  * This module imports neither msw nor vitest at run time: global setup runs in Vitest's main process, where
  * `vitest`'s test APIs are not available.
  */
-import { createEmulator, type Emulator, type EmulatorOptions } from './core/emulator.js';
+import { createEmulator, type Emulator, type EmulatorOptions } from './index.js';
 
 /** The key under which the emulator's URL is provided: `inject('tokenApiEmulatorUrl')`. */
 export const PROVIDE_KEY = 'tokenApiEmulatorUrl';

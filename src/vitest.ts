@@ -6,7 +6,7 @@
  */
 import { setupServer, type SetupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, inject } from 'vitest';
-import { createEmulator, type Emulator, type EmulatorOptions } from './core/emulator.js';
+import { createEmulator, type Emulator, type EmulatorOptions } from './index.js';
 import { toMswHandlers, type MswOptions } from './msw.js';
 
 declare module 'vitest' {

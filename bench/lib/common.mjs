@@ -1,6 +1,6 @@
 // Shared helpers of the bench: child processes (all of them killed on exit), loopback HTTP, /proc readings, stats.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -202,9 +202,39 @@ export function procMemory(pid) {
 }
 
 /** CPU time the process has run, in ns (/proc/<pid>/schedstat: on-CPU time, not wall time), or undefined. */
+/**
+ * CPU time of every thread of a process (ns): the main thread and V8's GC helpers and libuv's pool — a change that
+ * moves work to another thread (concurrent marking, parallel scavenges) still shows.
+ */
 export function procCpuNs(pid) {
   try {
+    let total = 0;
+    for (const t of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        total += Number(readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[0]);
+      } catch {
+        // the thread ended between the listing and the read
+      }
+    }
+    return total;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU time of the main thread only (ns), to tell its share from the helpers'. */
+export function mainThreadCpuNs(pid) {
+  try {
     return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The GC totals `bench/lib/gc-probe.mjs` keeps writing in a server child (undefined without the probe). */
+export function gcTotals(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
   } catch {
     return undefined;
   }

@@ -1,11 +1,12 @@
 import { toEpochMs } from './clock.js';
 import { parseDuration } from './duration.js';
-import type { Emulator } from './emulator.js';
+import type { EmulatorCore } from './types.js';
 import { EmulatorError } from './errors.js';
 import { FaultRuleError } from './faults.js';
 import { FixtureError } from './fixtures.js';
-import { empty, isPlainObject, json, parseJson, readText } from './http.js';
+import { empty, isPlainObject, json, parseJson, readText, type EmulatorRequest, type EmulatorResponse } from './http.js';
 import type { JournalFilter } from './journal.js';
+import { Router } from './router.js';
 
 /** State documents can be far larger than a vendor request body. */
 const STATE_LIMIT = 256 * 1024 * 1024;
@@ -23,7 +24,7 @@ class ControlError extends Error {
 
 const bad = (message: string, extra: Record<string, unknown> = {}) => new ControlError(400, 'bad_request', message, extra);
 
-async function readJsonBody(request: Request, limit?: number): Promise<unknown> {
+async function readJsonBody(request: EmulatorRequest, limit?: number): Promise<unknown> {
   let text: string;
   try {
     text = await readText(request, limit);
@@ -37,169 +38,192 @@ async function readJsonBody(request: Request, limit?: number): Promise<unknown> 
   return parsed.value;
 }
 
+/** One endpoint of the control plane. */
+interface ControlRoute {
+  method: string;
+  /** Under `/__emulator`. */
+  path: string;
+  handler(request: EmulatorRequest, params: Record<string, string>): EmulatorResponse | Promise<EmulatorResponse>;
+}
+
+export const CONTROL_PREFIX = '/__emulator';
+
 /**
  * The emulator's own API under `/__emulator/` — the same on every front door and for every vendor (nothing here
- * knows a vendor): health, reset, state, faults, the request journal, the clock and rate limits.
+ * knows a vendor): health, reset, state, faults, the request journal, the clock and rate limits. A route table
+ * like a vendor's; answers a request under `/__emulator`, or returns undefined for any other path.
  */
-export function controlPlane(emulator: Emulator): (request: Request, url: URL) => Promise<Response> {
+export function controlPlane(emulator: EmulatorCore): (request: EmulatorRequest) => Promise<EmulatorResponse> | undefined {
   const { faults, journal, clock, rateLimits } = emulator;
   const adminToken = emulator.options.adminToken;
 
   const clockView = () => ({ now: new Date(clock.now()).toISOString(), epochMs: clock.now(), frozen: clock.frozen });
-
-  async function route(request: Request, url: URL): Promise<Response> {
-    const path = url.pathname.replace(/\/+$/, '');
-    const m = request.method;
-    const seg = path.split('/').slice(2); // ['health'] …
-
-    switch (seg[0]) {
-      case 'health':
-        if (m === 'GET' || m === 'HEAD') return json({ status: 'ok', vendors: emulator.vendors });
-        break;
-      case 'reset':
-        if (m === 'POST') {
-          emulator.reset();
-          await emulator.changed('reset');
-          return empty(204);
-        }
-        break;
-      case 'state':
-        if (m === 'GET') return json(emulator.snapshot());
-        if (m === 'PUT') {
-          const body = await readJsonBody(request, STATE_LIMIT);
-          try {
-            emulator.restore(body as Record<string, unknown>);
-          } catch (e) {
-            if (e instanceof FixtureError) throw bad(e.message, { path: e.jsonPath ?? null });
-            throw e;
-          }
-          await emulator.changed('state');
-          return json(emulator.snapshot());
-        }
-        break;
-      case 'faults':
-        if (seg.length === 1) {
-          if (m === 'GET') return json({ faults: faults.list() });
-          if (m === 'POST') {
-            const body = await readJsonBody(request);
-            try {
-              return json(faults.add(body as never), 201);
-            } catch (e) {
-              if (e instanceof FaultRuleError) throw bad(`invalid fault rule: ${e.message}`);
-              throw e;
-            }
-          }
-          if (m === 'DELETE') {
-            faults.clear();
-            return empty(204);
-          }
-        } else if (seg.length === 2) {
-          const id = decodeURIComponent(seg[1]);
-          const rule = faults.get(id);
-          if (!rule) throw new ControlError(404, 'not_found', `no fault rule with id "${id}"`);
-          if (m === 'GET') return json(rule);
-          if (m === 'DELETE') {
-            faults.remove(id);
-            return empty(204);
-          }
-        }
-        break;
-      case 'requests':
-        if (seg.length !== 1) break;
-        if (m === 'GET') {
-          const q = url.searchParams;
-          const filter: JournalFilter = {};
-          if (q.has('vendor')) filter.vendor = q.get('vendor')!;
-          if (q.has('method')) filter.method = q.get('method')!;
-          if (q.has('path')) filter.path = q.get('path')!;
-          if (q.has('operation')) filter.operation = q.get('operation')!;
-          if (q.has('status')) {
-            const s = Number(q.get('status'));
-            if (!Number.isInteger(s)) throw bad('status: expected an HTTP status');
-            filter.status = s;
-          }
-          if (q.has('since')) {
-            const raw = q.get('since')!;
-            const since = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
-            if (!Number.isFinite(since)) throw bad('since: expected an RFC 3339 instant or epoch milliseconds');
-            filter.since = since;
-          }
-          const requests = journal.list(filter);
-          return json({ count: requests.length, requests });
-        }
-        if (m === 'DELETE') {
-          journal.clear();
-          return empty(204);
-        }
-        break;
-      case 'clock':
-        if (seg.length !== 1) break;
-        if (m === 'GET') return json(clockView());
-        if (m === 'POST') {
-          const body = await readJsonBody(request);
-          if (!isPlainObject(body)) throw bad('expected {"advance":"25h"}, {"set":"2030-01-01T00:00:00Z"}, {"freeze":true}');
-          for (const k of Object.keys(body))
-            if (!['advance', 'set', 'freeze'].includes(k)) throw bad(`unknown field "${k}" (expected advance, set or freeze)`);
-          // Everything is checked before anything changes.
-          let setMs: number | undefined;
-          let advanceMs: number | undefined;
-          try {
-            if (body.freeze !== undefined && typeof body.freeze !== 'boolean') throw new TypeError('freeze: expected true or false');
-            if (body.set !== undefined) {
-              if (typeof body.set !== 'string' && typeof body.set !== 'number') throw new TypeError('set: expected an RFC 3339 instant');
-              setMs = toEpochMs(body.set);
-            }
-            if (body.advance !== undefined) {
-              if (typeof body.advance !== 'string' && typeof body.advance !== 'number') throw new TypeError('advance: expected a duration');
-              advanceMs = parseDuration(body.advance);
-            }
-          } catch (e) {
-            throw bad((e as Error).message);
-          }
-          // Freeze before setting, so `{"set":…,"freeze":true}` stops at exactly that instant.
-          if (body.freeze === true) clock.freeze();
-          if (setMs !== undefined) clock.set(setMs);
-          if (advanceMs !== undefined) clock.advance(advanceMs);
-          if (body.freeze === false) clock.unfreeze();
-          return json(clockView());
-        }
-        break;
-      case 'rate-limits':
-        if (seg.length !== 1) break;
-        if (m === 'GET') return json(rateLimitsView());
-        if (m === 'PUT') {
-          const body = await readJsonBody(request);
-          if (!isPlainObject(body)) throw bad('expected {"<vendor>":{"limit":5,"window":"1m"} | null, …}');
-          const updates: [string, { limit: number; windowMs: number } | null][] = [];
-          for (const [vendor, v] of Object.entries(body)) {
-            if (!emulator.vendors.includes(vendor)) throw bad(`unknown vendor "${vendor}" (enabled: ${emulator.vendors.join(', ')})`);
-            if (v === null) {
-              updates.push([vendor, null]);
-              continue;
-            }
-            if (!isPlainObject(v) || !Number.isInteger(v.limit) || (v.limit as number) < 0)
-              throw bad(`${vendor}.limit: expected a non-negative integer`);
-            let windowMs: number;
-            try {
-              windowMs = parseDuration((v.window ?? v.windowMs ?? '1m') as string);
-            } catch (e) {
-              throw bad(`${vendor}.window: ${(e as Error).message}`);
-            }
-            if (!(windowMs > 0)) throw bad(`${vendor}.window: expected a positive duration`);
-            updates.push([vendor, { limit: v.limit as number, windowMs }]);
-          }
-          for (const [vendor, config] of updates) rateLimits.set(vendor, config);
-          return json(rateLimitsView());
-        }
-        break;
-    }
-    throw new ControlError(404, 'not_found', `No control endpoint answers ${m} ${url.pathname}`);
-  }
-
   const rateLimitsView = () =>
     Object.fromEntries(Object.entries(rateLimits.all()).map(([v, c]) => [v, { limit: c.limit, windowMs: c.windowMs }]));
 
-  return async (request, url) => {
+  const routes: ControlRoute[] = [
+    { method: 'GET', path: '/health', handler: () => json({ status: 'ok', vendors: emulator.vendors }) },
+    {
+      method: 'POST',
+      path: '/reset',
+      async handler() {
+        emulator.reset();
+        await emulator.changed('reset');
+        return empty(204);
+      },
+    },
+    { method: 'GET', path: '/state', handler: () => json(emulator.snapshot()) },
+    {
+      method: 'PUT',
+      path: '/state',
+      async handler(request) {
+        const body = await readJsonBody(request, STATE_LIMIT);
+        try {
+          emulator.restore(body as Record<string, unknown>);
+        } catch (e) {
+          if (e instanceof FixtureError) throw bad(e.message, { path: e.jsonPath ?? null });
+          throw e;
+        }
+        await emulator.changed('state');
+        return json(emulator.snapshot());
+      },
+    },
+    { method: 'GET', path: '/faults', handler: () => json({ faults: faults.list() }) },
+    {
+      method: 'POST',
+      path: '/faults',
+      async handler(request) {
+        const body = await readJsonBody(request);
+        try {
+          return json(faults.add(body as never), 201);
+        } catch (e) {
+          if (e instanceof FaultRuleError) throw bad(`invalid fault rule: ${e.message}`);
+          throw e;
+        }
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/faults',
+      handler() {
+        faults.clear();
+        return empty(204);
+      },
+    },
+    { method: 'GET', path: '/faults/:id', handler: (_r, { id }) => json(faultRule(id)) },
+    {
+      method: 'DELETE',
+      path: '/faults/:id',
+      handler(_r, { id }) {
+        faults.remove(faultRule(id).id);
+        return empty(204);
+      },
+    },
+    { method: 'GET', path: '/requests', handler: (request) => json(journalView(request)) },
+    {
+      method: 'DELETE',
+      path: '/requests',
+      handler() {
+        journal.clear();
+        return empty(204);
+      },
+    },
+    { method: 'GET', path: '/clock', handler: () => json(clockView()) },
+    {
+      method: 'POST',
+      path: '/clock',
+      async handler(request) {
+        const body = await readJsonBody(request);
+        if (!isPlainObject(body)) throw bad('expected {"advance":"25h"}, {"set":"2030-01-01T00:00:00Z"}, {"freeze":true}');
+        for (const k of Object.keys(body))
+          if (!['advance', 'set', 'freeze'].includes(k)) throw bad(`unknown field "${k}" (expected advance, set or freeze)`);
+        // Everything is checked before anything changes.
+        let setMs: number | undefined;
+        let advanceMs: number | undefined;
+        try {
+          if (body.freeze !== undefined && typeof body.freeze !== 'boolean') throw new TypeError('freeze: expected true or false');
+          if (body.set !== undefined) {
+            if (typeof body.set !== 'string' && typeof body.set !== 'number') throw new TypeError('set: expected an RFC 3339 instant');
+            setMs = toEpochMs(body.set);
+          }
+          if (body.advance !== undefined) {
+            if (typeof body.advance !== 'string' && typeof body.advance !== 'number') throw new TypeError('advance: expected a duration');
+            advanceMs = parseDuration(body.advance);
+          }
+        } catch (e) {
+          throw bad((e as Error).message);
+        }
+        // Freeze before setting, so `{"set":…,"freeze":true}` stops at exactly that instant.
+        if (body.freeze === true) clock.freeze();
+        if (setMs !== undefined) clock.set(setMs);
+        if (advanceMs !== undefined) clock.advance(advanceMs);
+        if (body.freeze === false) clock.unfreeze();
+        return json(clockView());
+      },
+    },
+    { method: 'GET', path: '/rate-limits', handler: () => json(rateLimitsView()) },
+    {
+      method: 'PUT',
+      path: '/rate-limits',
+      async handler(request) {
+        const body = await readJsonBody(request);
+        if (!isPlainObject(body)) throw bad('expected {"<vendor>":{"limit":5,"window":"1m"} | null, …}');
+        const updates: [string, { limit: number; windowMs: number } | null][] = [];
+        for (const [vendor, v] of Object.entries(body)) {
+          if (!emulator.vendors.includes(vendor)) throw bad(`unknown vendor "${vendor}" (enabled: ${emulator.vendors.join(', ')})`);
+          if (v === null) {
+            updates.push([vendor, null]);
+            continue;
+          }
+          if (!isPlainObject(v) || !Number.isInteger(v.limit) || (v.limit as number) < 0)
+            throw bad(`${vendor}.limit: expected a non-negative integer`);
+          let windowMs: number;
+          try {
+            windowMs = parseDuration((v.window ?? v.windowMs ?? '1m') as string);
+          } catch (e) {
+            throw bad(`${vendor}.window: ${(e as Error).message}`);
+          }
+          if (!(windowMs > 0)) throw bad(`${vendor}.window: expected a positive duration`);
+          updates.push([vendor, { limit: v.limit as number, windowMs }]);
+        }
+        for (const [vendor, config] of updates) rateLimits.set(vendor, config);
+        return json(rateLimitsView());
+      },
+    },
+  ];
+
+  function faultRule(id: string) {
+    const rule = faults.get(id);
+    if (!rule) throw new ControlError(404, 'not_found', `no fault rule with id "${id}"`);
+    return rule;
+  }
+
+  function journalView(request: EmulatorRequest) {
+    const q = request.url.searchParams;
+    const filter: JournalFilter = {};
+    if (q.has('vendor')) filter.vendor = q.get('vendor')!;
+    if (q.has('method')) filter.method = q.get('method')!;
+    if (q.has('path')) filter.path = q.get('path')!;
+    if (q.has('operation')) filter.operation = q.get('operation')!;
+    if (q.has('status')) {
+      const s = Number(q.get('status'));
+      if (!Number.isInteger(s)) throw bad('status: expected an HTTP status');
+      filter.status = s;
+    }
+    if (q.has('since')) {
+      const raw = q.get('since')!;
+      const since = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
+      if (!Number.isFinite(since)) throw bad('since: expected an RFC 3339 instant or epoch milliseconds');
+      filter.since = since;
+    }
+    const requests = journal.list(filter);
+    return { count: requests.length, requests };
+  }
+
+  const router = new Router(routes.map((r) => ({ ...r, path: CONTROL_PREFIX + r.path })));
+
+  /** Guard → route → answer; every failure in the control plane's own `{error, message}` envelope. */
+  async function answer(request: EmulatorRequest): Promise<EmulatorResponse> {
     if (adminToken !== undefined) {
       const auth = request.headers.get('authorization') ?? '';
       if (auth !== `Bearer ${adminToken}`)
@@ -208,11 +232,19 @@ export function controlPlane(emulator: Emulator): (request: Request, url: URL) =
         });
     }
     try {
-      return await route(request, url);
+      const found = router.lookup(request.method, request.path.replace(/\/+$/, ''));
+      if (found.kind !== 'match') throw new ControlError(404, 'not_found', `No control endpoint answers ${request.method} ${request.path}`);
+      return await found.route.handler(request, found.params);
     } catch (e) {
       if (e instanceof ControlError) return json({ error: e.code, message: e.message, ...e.extra }, e.status);
       console.error('token-api-emulator: control plane error:', e);
       return json({ error: 'internal', message: String((e as Error)?.message ?? e) }, 500);
     }
+  }
+
+  return (request) => {
+    const path = request.path;
+    if (path !== CONTROL_PREFIX && !path.startsWith(`${CONTROL_PREFIX}/`)) return undefined;
+    return answer(request);
   };
 }

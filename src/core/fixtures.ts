@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { object, optional, string, SchemaError, validateInPlace, type Schema } from './schema.js';
 import type { VendorDefinition } from './types.js';
-import { ALL_VENDORS } from '../vendors/index.js';
 
 /** A fixture file could not be used; `message` names the file (when there is one) and the JSON path. */
 export class FixtureError extends Error {
@@ -25,12 +24,13 @@ export const DEFAULT_FIXTURES_PATH = ['../../fixtures/default.json', '../fixture
   .find((p, i, all) => existsSync(p) || i === all.length - 1)!;
 
 /**
- * The whole fixture document: one optional key per known vendor (a file stays valid whichever vendors are
- * enabled; the keys of disabled vendors are checked and then ignored).
+ * The whole fixture document: one optional key per known vendor (`known`: the enabled ones and any others a file
+ * may mention — a file stays valid whichever vendors are enabled; the keys of disabled vendors are checked and then
+ * ignored).
  */
-export function fileSchema(vendors: readonly VendorDefinition[] = ALL_VENDORS): Schema<Record<string, unknown>> {
+export function fileSchema(vendors: readonly VendorDefinition[], known: readonly VendorDefinition[] = []): Schema<Record<string, unknown>> {
   const shape: Record<string, Schema<unknown>> = { $schema: optional(string()) };
-  for (const v of [...vendors, ...ALL_VENDORS.filter((k) => !vendors.includes(k))]) shape[v.name] = optional(v.fixtureSchema);
+  for (const v of [...vendors, ...known.filter((k) => !vendors.some((e) => e.name === k.name))]) shape[v.name] = optional(v.fixtureSchema);
   return object(shape, { description: 'token-api-emulator fixtures: the seed state of each vendor' }) as Schema<Record<string, unknown>>;
 }
 
@@ -41,9 +41,10 @@ export function parseFixtures(
   file?: string,
   /** The data is ours alone (a freshly parsed file): check it without copying it. */
   owned = false,
+  known: readonly VendorDefinition[] = [],
 ): Record<string, unknown> {
   try {
-    const schema = fileSchema(vendors);
+    const schema = fileSchema(vendors, known);
     const parsed = owned ? validateInPlace(schema, data, '') : schema.parse(data, '');
     for (const k of Object.keys(parsed)) if (k !== '$schema' && !vendors.some((v) => v.name === k)) delete parsed[k];
     return parsed;
@@ -53,7 +54,7 @@ export function parseFixtures(
   }
 }
 
-export function loadFixtureFile(vendors: readonly VendorDefinition[], file: string): Record<string, unknown> {
+export function loadFixtureFile(vendors: readonly VendorDefinition[], file: string, known: readonly VendorDefinition[] = []): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -67,5 +68,5 @@ export function loadFixtureFile(vendors: readonly VendorDefinition[], file: stri
     throw new FixtureError(`${file}: not valid JSON (${(e as Error).message})`, file);
   }
   text = ''; // let the file's text go before validation copies the data (a 100k-token file is ~20 MB)
-  return parseFixtures(vendors, data, file, true);
+  return parseFixtures(vendors, data, file, true, known);
 }

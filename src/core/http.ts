@@ -1,81 +1,170 @@
+/**
+ * The emulator's request and response model. Handlers take an `EmulatorRequest` and answer with an
+ * `EmulatorResponse` (built by the helpers below: `json()`, `text()`, `empty()`); each front door converts at its
+ * edge — the node:http server from `IncomingMessage` and to `ServerResponse`, MSW and `emulator.handle()` from and
+ * to Fetch's `Request`/`Response` (`fromFetchRequest`, `toFetchResponse`). Neither is a Fetch object in disguise:
+ * building real Fetch objects costs tens of microseconds per request in Node, and the server door never needs one.
+ */
 import { BadRequest, PayloadTooLarge } from './errors.js';
 
 /** Bodies larger than this are refused (Rackspace documents 413 `requestTooLargeError` above 1 MiB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** Request bodies already read as text, so the journal can record them without cloning streams. */
-export const requestTexts = new WeakMap<Request, string>();
+/** Request headers as the emulator reads them (case-insensitive names). Fetch's `Headers` has this shape too. */
+export interface HeaderReader {
+  get(name: string): string | null;
+  has(name: string): boolean;
+  /** Every header, names in lower case. */
+  forEach(fn: (value: string, name: string) => void): void;
+}
 
-/**
- * What the helpers below answer with: a `Response` in every way a handler, a vendor's `decorate` or the journal
- * uses one (`status`, mutable `headers`, `text()`, `json()`, `clone()`, `body` …), whose body is kept as the string
- * it was built from. Building a real Fetch `Response` costs tens of microseconds in Node (a body stream is set up);
- * the node:http front door writes this string directly and never needs one. `emulator.handle()` — what MSW and
- * tests call — always turns it into a genuine `Response` (`toResponse()`), so only the server path sees it.
- */
-export class TextResponse {
-  readonly type = 'default' as const;
-  readonly redirected = false;
-  readonly url = '';
-  readonly headers: Headers;
-  private real: Response | undefined;
+/** A body the front door has not read yet: read on demand, with a limit, or let go. */
+export interface BodySource {
+  /** The whole body as UTF-8 text; more than `limit` bytes → `PayloadTooLarge`, a broken stream → `BadRequest`. */
+  read(limit: number): Promise<string>;
+  /** Nobody will read it. */
+  discard(): void;
+}
+
+/** The request a handler sees: method, URL, headers and a body read on demand. */
+export class EmulatorRequest {
+  private source: string | BodySource | null;
+  private read: string | undefined;
+  private parsed: URL | undefined;
 
   constructor(
-    /** The body as sent (`null`: no body). */
-    readonly bodyText: string | null,
-    readonly status: number,
-    headers: Record<string, string>,
+    readonly method: string,
+    /** The origin the request was addressed to (`http://127.0.0.1:4020`). */
+    readonly origin: string,
+    /** The raw (percent-encoded) path. */
+    readonly path: string,
+    /** `?…` or ''. */
+    readonly search: string,
+    readonly headers: HeaderReader,
+    /** The body: already read (a string), still to read (a source), or none (null). */
+    body: string | BodySource | null,
+    url?: URL,
   ) {
-    this.headers = new HeaderMap(headers) as unknown as Headers;
+    this.source = body;
+    this.parsed = url;
   }
 
-  get ok(): boolean {
-    return this.status >= 200 && this.status < 300;
+  /** From an absolute URL. */
+  static of(method: string, url: URL, headers: HeaderReader, body: string | BodySource | null): EmulatorRequest {
+    return new EmulatorRequest(method, url.origin, url.pathname, url.search, headers, body, url);
   }
-  get statusText(): string {
-    return '';
+
+  /** The URL, parsed on first use (most requests never need it parsed). */
+  get url(): URL {
+    return (this.parsed ??= new URL(this.path + this.search, this.origin));
   }
-  /** A genuine Fetch `Response` with the same status, headers and body. */
-  toResponse(): Response {
-    const headers = new Headers();
-    for (const [k, v] of Object.entries((this.headers as unknown as HeaderMap).toNodeHeaders()))
-      for (const one of Array.isArray(v) ? v : [v]) headers.append(k, one);
-    return new Response(this.bodyText, { status: this.status, headers });
+
+  get href(): string {
+    return this.parsed?.href ?? this.origin + this.path + this.search;
   }
-  private fetchResponse(): Response {
-    return (this.real ??= this.toResponse());
+
+  /** Whether the request has a body at all (read or not). */
+  get hasBody(): boolean {
+    return this.source !== null;
   }
-  get body(): ReadableStream<Uint8Array> | null {
-    return this.bodyText === null ? null : this.fetchResponse().body;
+
+  /** The body text if it is known without reading (already read, or handed over whole by the front door). */
+  get knownText(): string | undefined {
+    return this.read ?? (typeof this.source === 'string' ? this.source : undefined);
   }
-  get bodyUsed(): boolean {
-    return this.real?.bodyUsed ?? false;
-  }
+
+  /** The body as text (at most 1 MiB). */
   text(): Promise<string> {
-    return this.fetchResponse().text();
+    return readText(this);
   }
-  json(): Promise<unknown> {
-    return this.fetchResponse().json();
+
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
   }
-  arrayBuffer(): Promise<ArrayBuffer> {
-    return this.fetchResponse().arrayBuffer();
+
+  /** See `readText`. */
+  async readBody(limit: number): Promise<string> {
+    if (this.read !== undefined) return this.read;
+    const declared = Number(this.headers.get('content-length'));
+    if (declared > limit) {
+      this.discard();
+      throw new PayloadTooLarge(`Request body is larger than ${limit} bytes`);
+    }
+    const source = this.source;
+    if (source === null) return (this.read = '');
+    if (typeof source === 'string') return (this.read = source);
+    return (this.read = await source.read(limit));
   }
-  blob(): Promise<Blob> {
-    return this.fetchResponse().blob();
-  }
-  formData(): Promise<FormData> {
-    return this.fetchResponse().formData();
-  }
-  clone(): Response {
-    return this.toResponse();
+
+  /** The body will not be read (an answer that does not need it). */
+  discard(): void {
+    if (this.source !== null && typeof this.source !== 'string' && this.read === undefined) this.source.discard();
   }
 }
 
 /**
- * The `Headers` of a `TextResponse`: the same methods, kept in a Map with lower-case names (the emulator only ever
- * writes well-formed header names and values, so Fetch's validation per call is not needed here).
+ * Reads the body as text without ever holding more than `limit` bytes: a huge body is refused with
+ * `PayloadTooLarge` as soon as it crosses the limit (or at once, from Content-Length).
  */
-export class HeaderMap {
+export function readText(request: EmulatorRequest, limit = MAX_BODY_BYTES): Promise<string> {
+  return request.readBody(limit);
+}
+
+/** A Fetch `ReadableStream` as a body source (MSW, `handle()`). */
+export function streamBody(stream: ReadableStream<Uint8Array>): BodySource {
+  return {
+    async read(limit) {
+      const reader = stream.getReader();
+      const chunks: Uint8Array[] = [];
+      let total = 0;
+      for (;;) {
+        let r: ReadableStreamReadResult<Uint8Array>;
+        try {
+          r = await reader.read();
+        } catch {
+          throw new BadRequest('The request body could not be read');
+        }
+        if (r.done) break;
+        total += r.value.byteLength;
+        if (total > limit) {
+          reader.cancel().catch(() => undefined);
+          throw new PayloadTooLarge(`Request body is larger than ${limit} bytes`);
+        }
+        chunks.push(r.value);
+      }
+      return utf8(chunks, total);
+    },
+    discard() {
+      // Not awaited: a tee'd body (MSW clones requests) may never settle its cancel.
+      stream.cancel().catch(() => undefined);
+    },
+  };
+}
+
+const decoder = new TextDecoder();
+
+/** Chunks of bytes as one UTF-8 string. */
+export function utf8(chunks: readonly Uint8Array[], total: number): string {
+  if (chunks.length === 1) return decoder.decode(chunks[0]);
+  const all = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.byteLength;
+  }
+  return decoder.decode(all);
+}
+
+/** A Fetch `Request` in the emulator's model (its body streamed, so an answer that does not need it never waits). */
+export function fromFetchRequest(request: Request, url = new URL(request.url)): EmulatorRequest {
+  return EmulatorRequest.of(request.method, url, request.headers, request.body ? streamBody(request.body) : null);
+}
+
+/**
+ * The headers of an `EmulatorResponse`: a Map with lower-case names (the emulator only writes well-formed names
+ * and values, so Fetch's validation per call is not needed), written straight to node:http's `writeHead`.
+ */
+export class ResponseHeaders {
   private readonly map = new Map<string, string>();
   private cookies: string[] | undefined;
 
@@ -84,12 +173,12 @@ export class HeaderMap {
   }
   get(name: string): string | null {
     const k = name.toLowerCase();
-    if (k === 'set-cookie' && this.cookies) return this.cookies.join(', ');
+    if (k === 'set-cookie') return this.cookies ? this.cookies.join(', ') : null;
     return this.map.get(k) ?? null;
   }
   has(name: string): boolean {
     const k = name.toLowerCase();
-    return this.map.has(k) || (k === 'set-cookie' && !!this.cookies?.length);
+    return k === 'set-cookie' ? !!this.cookies?.length : this.map.has(k);
   }
   set(name: string, value: string): void {
     const k = name.toLowerCase();
@@ -109,101 +198,67 @@ export class HeaderMap {
     if (k === 'set-cookie') this.cookies = undefined;
     else this.map.delete(k);
   }
-  getSetCookie(): string[] {
-    return [...(this.cookies ?? [])];
+  /** Every header, names in lower case (each Set-Cookie on its own). */
+  forEach(fn: (value: string, name: string) => void): void {
+    for (const [k, v] of this.map) fn(v, k);
+    for (const c of this.cookies ?? []) fn(c, 'set-cookie');
   }
-  *entries(): IterableIterator<[string, string]> {
-    const all: [string, string][] = [...this.map];
-    if (this.cookies?.length) all.push(['set-cookie', this.cookies.join(', ')]);
-    yield* all.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  }
-  keys(): IterableIterator<string> {
-    return [...this.entries()].map((e) => e[0])[Symbol.iterator]();
-  }
-  values(): IterableIterator<string> {
-    return [...this.entries()].map((e) => e[1])[Symbol.iterator]();
-  }
-  forEach(fn: (value: string, name: string, parent: Headers) => void, thisArg?: unknown): void {
-    for (const [k, v] of this.entries()) fn.call(thisArg, v, k, this as unknown as Headers);
-  }
-  [Symbol.iterator](): IterableIterator<[string, string]> {
-    return this.entries();
-  }
-  /** Straight to node:http's `writeHead` (no sorting, no copies). */
+  /** For node:http's `writeHead` (no copies of the values). */
   toNodeHeaders(): Record<string, string | string[]> {
     const out: Record<string, string | string[]> = Object.fromEntries(this.map);
     if (this.cookies?.length) out['set-cookie'] = [...this.cookies];
     return out;
   }
+  /** For a Fetch `Response`. */
+  toFetchHeaders(): Headers {
+    const headers = new Headers();
+    this.forEach((v, k) => headers.append(k, v));
+    return headers;
+  }
 }
 
-/** node:http headers for a response (fast for the helpers' responses). */
-export function nodeHeaders(r: Response): Record<string, string | string[]> {
-  const h = r.headers as unknown as HeaderMap;
-  if (h instanceof HeaderMap) return h.toNodeHeaders();
-  const out: Record<string, string | string[]> = {};
-  r.headers.forEach((value, key) => {
-    if (key !== 'set-cookie') out[key] = value;
-  });
-  const cookies = r.headers.getSetCookie?.();
-  if (cookies?.length) out['set-cookie'] = cookies;
-  return out;
+/** An answer: status, headers and a text body — or no answer at all (`dropped`: the connection goes away). */
+export class EmulatorResponse {
+  readonly headers: ResponseHeaders;
+
+  constructor(
+    readonly status: number,
+    headers: Record<string, string> | ResponseHeaders = {},
+    /** The body as sent (`null`: no body). */
+    readonly body: string | null = null,
+    /** An injected `reset`/`timeout`: no status line, the connection is dropped. */
+    readonly dropped = false,
+  ) {
+    this.headers = headers instanceof ResponseHeaders ? headers : new ResponseHeaders(headers);
+  }
+
+  /** No answer: the connection is dropped (what a fetch client sees as a network error). */
+  static drop(): EmulatorResponse {
+    return new EmulatorResponse(0, {}, null, true);
+  }
+
+  /** The same answer without its body (HEAD). */
+  withoutBody(): EmulatorResponse {
+    return this.body === null ? this : new EmulatorResponse(this.status, this.headers, null, this.dropped);
+  }
 }
 
-/** The body text of a response built by the helpers below (undefined for any other response). */
-export const knownText = (r: Response): string | null | undefined => (r instanceof TextResponse ? (r as TextResponse).bodyText : undefined);
+/** A Fetch `Response` for an answer (`Response.error()` for a dropped connection). */
+export function toFetchResponse(r: EmulatorResponse): Response {
+  if (r.dropped) return Response.error();
+  return new Response(r.body, { status: r.status, headers: r.headers.toFetchHeaders() });
+}
 
-/** A genuine Fetch `Response` for anything a handler answered with. */
-export const toFetchResponse = (r: Response): Response => (r instanceof TextResponse ? (r as TextResponse).toResponse() : r);
-
-export function json(body: unknown, status = 200, headers: Record<string, string> = {}, contentType = 'application/json'): Response {
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}, contentType = 'application/json'): EmulatorResponse {
   return text(JSON.stringify(body), status, { 'content-type': contentType, ...headers });
 }
 
-/** A text response (see `TextResponse`). */
-export function text(body: string, status = 200, headers: Record<string, string> = {}): Response {
-  return new TextResponse(body, status, headers) as unknown as Response;
+export function text(body: string, status = 200, headers: Record<string, string> = {}): EmulatorResponse {
+  return new EmulatorResponse(status, headers, body);
 }
 
-export function empty(status: number, headers: Record<string, string> = {}): Response {
-  return new TextResponse(null, status, headers) as unknown as Response;
-}
-
-/**
- * Reads the body as text without ever holding more than `limit` bytes: a huge body is refused with
- * `PayloadTooLarge` as soon as it crosses the limit (or at once, from Content-Length).
- */
-export async function readText(request: Request, limit = MAX_BODY_BYTES): Promise<string> {
-  const declared = Number(request.headers.get('content-length'));
-  if (declared > limit) {
-    // Not awaited: a tee'd body (MSW clones requests) may never settle its cancel.
-    request.body?.cancel().catch(() => undefined);
-    throw new PayloadTooLarge(`Request body is larger than ${limit} bytes`);
-  }
-  const cached = requestTexts.get(request);
-  if (cached !== undefined) return cached;
-  if (!request.body) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    let r: ReadableStreamReadResult<Uint8Array>;
-    try {
-      r = await reader.read();
-    } catch {
-      throw new BadRequest('The request body could not be read');
-    }
-    if (r.done) break;
-    total += r.value.byteLength;
-    if (total > limit) {
-      reader.cancel().catch(() => undefined);
-      throw new PayloadTooLarge(`Request body is larger than ${limit} bytes`);
-    }
-    chunks.push(r.value);
-  }
-  const body = Buffer.concat(chunks, total).toString('utf8');
-  requestTexts.set(request, body);
-  return body;
+export function empty(status: number, headers: Record<string, string> = {}): EmulatorResponse {
+  return new EmulatorResponse(status, headers, null);
 }
 
 export type JsonResult = { ok: true; value: unknown; empty: boolean } | { ok: false; error: string };
@@ -228,46 +283,46 @@ export function isJsonContentType(value: string | null): boolean {
   return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
 }
 
-/**
- * The request the node:http front door hands to the emulator when it already holds the whole body (or there is
- * none): a `Request` in every way the emulator and its handlers use one (`method`, `url`, `headers`, `text()`,
- * `json()`, `body` …), without building a Fetch `Request` — which costs several microseconds per request, and tens
- * of milliseconds the first time (loading undici) — for requests that never need one. Large or `100-continue`
- * bodies still arrive as a genuine streamed `Request`.
- */
-export class BufferedRequest {
-  readonly headers: Headers;
-  private controller: AbortController | undefined;
-
-  constructor(
-    readonly method: string,
-    readonly url: string,
-    headers: HeaderMap,
-    /** The whole body, or null when the request has none. */
-    readonly bodyText: string | null,
-  ) {
-    this.headers = headers as unknown as Headers;
-    if (bodyText !== null) requestTexts.set(this as unknown as Request, bodyText);
-  }
-  get signal(): AbortSignal {
-    return (this.controller ??= new AbortController()).signal;
-  }
-  get body(): ReadableStream<Uint8Array> | null {
-    return this.bodyText === null ? null : new Response(this.bodyText).body;
-  }
-  get bodyUsed(): boolean {
-    return false;
-  }
-  text(): Promise<string> {
-    return Promise.resolve(this.bodyText ?? '');
-  }
-  async json(): Promise<unknown> {
-    return JSON.parse(this.bodyText ?? '');
-  }
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    return new TextEncoder().encode(this.bodyText ?? '').buffer as ArrayBuffer;
-  }
-  clone(): Request {
-    return new BufferedRequest(this.method, this.url, this.headers as unknown as HeaderMap, this.bodyText) as unknown as Request;
-  }
-}
+/** Reason phrases for the statuses the emulator answers with (core does not reach for node:http's table). */
+export const STATUS_TEXT: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  402: 'Payment Required',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  410: 'Gone',
+  411: 'Length Required',
+  412: 'Precondition Failed',
+  413: 'Payload Too Large',
+  414: 'URI Too Long',
+  415: 'Unsupported Media Type',
+  416: 'Range Not Satisfiable',
+  417: 'Expectation Failed',
+  418: "I'm a Teapot",
+  421: 'Misdirected Request',
+  422: 'Unprocessable Entity',
+  423: 'Locked',
+  424: 'Failed Dependency',
+  425: 'Too Early',
+  426: 'Upgrade Required',
+  428: 'Precondition Required',
+  429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
+  451: 'Unavailable For Legal Reasons',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+  505: 'HTTP Version Not Supported',
+  506: 'Variant Also Negotiates',
+  507: 'Insufficient Storage',
+  508: 'Loop Detected',
+  509: 'Bandwidth Limit Exceeded',
+  510: 'Not Extended',
+  511: 'Network Authentication Required',
+};

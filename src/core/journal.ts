@@ -1,3 +1,5 @@
+import type { HeaderReader } from './http.js';
+
 /**
  * The request journal: every vendor request and its answer, newest last, bounded (a ring of the last N), with
  * secrets redacted before they are stored — so a journal dump can be pasted into a bug report.
@@ -37,23 +39,29 @@ export interface JournalFilter {
 
 export const REDACTED = '[REDACTED]';
 
-/** Header names whose values are secrets. */
-const SECRET_HEADERS = new Set(['authorization', 'x-auth-token', 'cookie', 'set-cookie', 'proxy-authorization']);
+/** Header names whose values are secrets for any vendor (a vendor declares its own in `secrets.headers`). */
+export const SECRET_HEADERS: ReadonlySet<string> = new Set(['authorization', 'cookie', 'set-cookie', 'proxy-authorization']);
 /** JSON keys whose values are secrets, in any vendor's body. */
 const SECRET_KEYS = /^(password|apikey|api_key|privatekey|private_key|secret|token|key|jwt|access_token|refresh_token)$/i;
 const JWT = /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
 
-export function redactHeaders(headers: Headers): Record<string, string> {
+export function redactHeaders(headers: HeaderReader, secret: ReadonlySet<string> = SECRET_HEADERS): Record<string, string> {
   const out: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    if (!SECRET_HEADERS.has(name)) out[name] = value;
+  const names: string[] = [];
+  headers.forEach((_value, name) => {
+    names.push(name.toLowerCase());
+  });
+  // Sorted by name, joined like Fetch's Headers (one entry per name), whichever front door received them.
+  for (const name of [...new Set(names)].sort()) {
+    const value = headers.get(name)!;
+    if (!secret.has(name)) out[name] = value;
     else if (name === 'authorization' && /^digest /i.test(value)) {
       // Keep who and what (username, uri); drop the response hash, nonce and cnonce.
       const keep = [...value.matchAll(/\b(username|realm|uri|qop|algorithm)=("[^"]*"|[^,\s]*)/gi)].map((m) => `${m[1]}=${m[2]}`);
       out[name] = `Digest ${keep.join(', ')}, response=${REDACTED}`;
     } else if (name === 'authorization') out[name] = `${value.split(' ', 1)[0]} ${REDACTED}`;
     else out[name] = REDACTED;
-  });
+  }
   return out;
 }
 
@@ -93,11 +101,13 @@ export interface RawJournalEntry {
   vendor: string | null;
   operation: string;
   method: string;
-  url: URL;
-  requestHeaders: Headers;
+  /** The raw path and query (`?…` or ''). */
+  path: string;
+  search: string;
+  requestHeaders: HeaderReader;
   requestText: string | undefined;
   status: number;
-  responseHeaders: Headers | undefined;
+  responseHeaders: HeaderReader | undefined;
   responseText: string | undefined;
   durationMs: number;
   fault?: string;
@@ -117,7 +127,15 @@ export class Journal {
   private entries: Stored[] = [];
   private next = 1;
 
-  constructor(public limit = 1000) {}
+  private readonly secretHeaders: ReadonlySet<string>;
+
+  constructor(
+    public limit = 1000,
+    /** Header names redacted on top of the common ones (what each vendor declares). */
+    secretHeaders: Iterable<string> = [],
+  ) {
+    this.secretHeaders = new Set([...SECRET_HEADERS, ...[...secretHeaders].map((h) => h.toLowerCase())]);
+  }
 
   /** Oldest entry's index in `entries` once the ring is full (a ring, so recording never moves the others). */
   private head = 0;
@@ -151,7 +169,7 @@ export class Journal {
     const out: JournalEntry[] = [];
     for (const e of this.ordered()) {
       const r = e.raw;
-      const path = r.url.pathname;
+      const path = r.path;
       if (
         (filter.vendor === undefined || r.vendor === filter.vendor) &&
         (method === undefined || r.method === method) &&
@@ -160,7 +178,7 @@ export class Journal {
         (filter.operation === undefined || r.operation === filter.operation) &&
         (since === undefined || r.timeMs >= since)
       )
-        out.push((e.entry ??= materialise(e.id, r)));
+        out.push((e.entry ??= materialise(e.id, r, this.secretHeaders)));
     }
     return out;
   }
@@ -175,9 +193,9 @@ export class Journal {
   }
 }
 
-function materialise(id: number, r: RawJournalEntry): JournalEntry {
+function materialise(id: number, r: RawJournalEntry, secret: ReadonlySet<string>): JournalEntry {
   const query: Record<string, string | string[]> = {};
-  for (const [k, v] of r.url.searchParams) {
+  for (const [k, v] of new URLSearchParams(r.search)) {
     const prev = query[k];
     query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
   }
@@ -187,12 +205,12 @@ function materialise(id: number, r: RawJournalEntry): JournalEntry {
     vendor: r.vendor,
     operation: r.operation,
     method: r.method,
-    path: r.url.pathname,
+    path: r.path,
     query,
-    requestHeaders: redactHeaders(r.requestHeaders),
+    requestHeaders: redactHeaders(r.requestHeaders, secret),
     requestBody: bodyForJournal(r.requestText, r.requestHeaders.get('content-type')),
     status: r.status,
-    responseHeaders: r.responseHeaders ? redactHeaders(r.responseHeaders) : {},
+    responseHeaders: r.responseHeaders ? redactHeaders(r.responseHeaders, secret) : {},
     responseBody: r.responseHeaders ? bodyForJournal(r.responseText, r.responseHeaders.get('content-type')) : null,
     durationMs: Math.round(r.durationMs * 1000) / 1000,
     ...(r.fault ? { fault: r.fault } : {}),

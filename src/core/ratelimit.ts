@@ -1,6 +1,7 @@
 /**
- * Configured request budgets per vendor (off unless configured): a fixed window per vendor and key (the vendor
- * chooses the key, e.g. Rackspace's tenant), counted on the emulator's clock.
+ * The one request-budget model: a fixed window per vendor and key (the vendor chooses the key, e.g. Rackspace's
+ * tenant), counted on the emulator's clock. A budget configured on the emulator is enforced (429 past it); without
+ * one, a vendor's documented budget is only counted, so its headers report it as the real service does.
  */
 export interface RateLimitConfig {
   limit: number;
@@ -14,6 +15,8 @@ export interface RateLimitState {
   resetMs: number;
   windowMs: number;
   exceeded: boolean;
+  /** A configured budget (enforced), not a vendor's documented one (counted only). */
+  enforced: boolean;
 }
 
 export class RateLimits {
@@ -43,9 +46,10 @@ export class RateLimits {
     this.windows.clear();
   }
 
-  /** Counts one request; undefined when the vendor has no budget. */
-  consume(vendor: string, key: string, now: number): RateLimitState | undefined {
-    const config = this.configs.get(vendor);
+  /** Counts one request; undefined when the vendor has neither a configured nor a documented budget. */
+  consume(vendor: string, key: string, now: number, documented?: RateLimitConfig): RateLimitState | undefined {
+    const configured = this.configs.get(vendor);
+    const config = configured ?? documented;
     if (!config) return undefined;
     const k = `${vendor}\u0000${key}`;
     let w = this.windows.get(k);
@@ -57,6 +61,16 @@ export class RateLimits {
       resetMs: w.start + config.windowMs,
       windowMs: config.windowMs,
       exceeded: w.count > config.limit,
+      enforced: configured !== undefined,
     };
   }
+}
+
+/** The common report of a budget: `X-RateLimit-Limit`, `-Remaining` and `-Reset` (epoch seconds). */
+export function rateLimitHeaders(rate: RateLimitState): Record<string, string> {
+  return {
+    'x-ratelimit-limit': String(rate.limit),
+    'x-ratelimit-remaining': String(rate.remaining),
+    'x-ratelimit-reset': String(Math.ceil(rate.resetMs / 1000)),
+  };
 }

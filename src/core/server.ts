@@ -1,12 +1,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Emulator, ListenOptions, RunningServer } from './emulator.js';
-import { BufferedRequest, HeaderMap, knownText, nodeHeaders } from './http.js';
+import { BadRequest, PayloadTooLarge } from './errors.js';
+import { EmulatorRequest, type BodySource, type EmulatorResponse, type HeaderReader } from './http.js';
+import type { Emulator, ListenOptions, RequestInfo, RunningServer } from './types.js';
 
 /**
  * The standalone front door: one `node:http` server, every vendor at its native path. It turns the Node request
- * into a Fetch `Request` (the body streamed, so a handler that answers before reading it — a digest challenge,
- * a 413 — never waits for it), lets the emulator answer, and writes the Fetch `Response` back. It never imports msw.
+ * into an `EmulatorRequest` (headers read from `rawHeaders` in place, the body handed over whole when it is small
+ * and already on its way, else read on demand — so a handler that answers before reading it, a digest challenge or
+ * a 413, never waits for it), lets the emulator answer, and writes the answer's bytes. It never imports msw.
  */
 export async function startServer(emulator: Emulator, opts: ListenOptions = {}): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
@@ -15,6 +17,7 @@ export async function startServer(emulator: Emulator, opts: ListenOptions = {}):
     serve(emulator, req, res, fallbackHost).then(
       (status) => opts.onResponse?.({ method: req.method ?? 'GET', path: req.url ?? '/', status, ms: performance.now() - started }),
       (err) => {
+        // Writing failed (the emulator itself always answers, with its last-resort 500 at worst).
         console.error('token-api-emulator: failed to answer', req.method, req.url, err);
         if (!res.headersSent) {
           res.writeHead(500, { 'content-type': 'application/json' });
@@ -51,118 +54,194 @@ export async function startServer(emulator: Emulator, opts: ListenOptions = {}):
   };
 }
 
-/** Bodies up to this size that the client sends without `Expect: 100-continue` are read before dispatch. */
+/** Bodies up to this size that the client sends without `Expect: 100-continue` are read before the emulator answers. */
 const BUFFERED_BODY_MAX = 64 * 1024;
 
 async function serve(emulator: Emulator, req: IncomingMessage, res: ServerResponse, fallbackHost: string): Promise<number> {
+  const headers = new NodeHeaders(req.rawHeaders);
   const method = req.method ?? 'GET';
-  const origin = `http://${req.headers.host || fallbackHost}`;
-  let url: URL;
-  try {
-    url = new URL(req.url ?? '/', origin);
-  } catch {
-    url = new URL(`http://${fallbackHost}/`);
-  }
-  const length = req.headers['content-length'];
-  const hasBody =
-    method !== 'GET' && method !== 'HEAD' && (length !== undefined ? length !== '0' : req.headers['transfer-encoding'] !== undefined);
-  // Small bodies that are already on their way are read first, and the request is handed over as a
-  // `BufferedRequest` (no Fetch objects). A client that waits for `100 Continue`, or a large body, gets a genuine
-  // `Request` with a streamed body: a handler that answers before reading it — a digest challenge, a 413 — never
-  // waits for it.
-  const buffered = hasBody && length !== undefined && Number(length) <= BUFFERED_BODY_MAX && !req.headers.expect;
-  const raw = req.rawHeaders;
-  let request: Request;
-  if (!hasBody || buffered) {
-    let bodyText: string | null = null;
-    if (buffered) {
-      const buf = await readAll(req);
-      if (buf === undefined) return 0; // the client went away mid-body
-      bodyText = buf.toString('utf8');
-    }
-    const headers = new HeaderMap();
-    for (let i = 0; i < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
-    request = new BufferedRequest(method, url.href, headers, bodyText) as unknown as Request;
-  } else {
-    const headers = new Headers();
-    for (let i = 0; i < raw.length; i += 2) {
-      try {
-        headers.append(raw[i], raw[i + 1]);
-      } catch {
-        // a header value Fetch refuses is dropped, as a proxy would
-      }
-    }
-    // @ts-expect-error Node's fetch needs `duplex` for a streamed body
-    request = new Request(url, { method, headers, body: bodyStream(req), duplex: 'half' });
-  }
-  const clientIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
-  let abort: AbortController | undefined;
-  const response = await emulator.dispatch(request, {
-    origin: url.origin,
-    clientIp,
-    url,
-    // Only a delayed or held request (latency or `timeout` fault) asks: aborted when the client goes away.
-    get signal() {
-      if (!abort) {
-        const controller = (abort = new AbortController());
-        res.once('close', () => {
-          if (!res.writableFinished) controller.abort();
-        });
-        if (res.destroyed || req.socket.destroyed) controller.abort();
-      }
-      return abort.signal;
-    },
-  });
+  const length = headers.get('content-length');
+  const hasBody = method !== 'GET' && method !== 'HEAD' && (length !== null ? length !== '0' : headers.has('transfer-encoding'));
+  // Small bodies already on their way are read first and handed over whole. A client that waits for
+  // `100 Continue`, or a large body, gets its body read on demand.
+  const buffered = hasBody && length !== null && Number(length) <= BUFFERED_BODY_MAX && !headers.has('expect');
+  let body: string | BodySource | null = null;
+  if (buffered) {
+    const chunks = await readAll(req);
+    if (chunks === undefined) return 0; // the client went away mid-body
+    body = Buffer.concat(chunks).toString('utf8');
+  } else if (hasBody) body = new NodeBody(req, headers.get('expect')?.toLowerCase() === '100-continue' ? res : undefined);
 
-  if (response.type === 'error') {
-    // An injected `reset`/`timeout`: the connection goes away with no answer at all.
+  const request = nodeRequest(method, req.url ?? '/', headers, body, fallbackHost);
+  const response = await emulator.answer(request, new NodeRequestInfo(req, res, request.origin));
+  return write(response, req, res, hasBody && !buffered);
+}
+
+/** The answer's bytes on the wire (or no answer: an injected `reset`/`timeout` drops the connection). */
+function write(response: EmulatorResponse, req: IncomingMessage, res: ServerResponse, streamed: boolean): number {
+  if (response.dropped) {
     req.socket.destroy();
     return 0;
   }
-  const out = nodeHeaders(response);
+  const out = response.headers.toNodeHeaders();
   // A body the handler never read is discarded; close the connection rather than read megabytes to keep it.
-  const unread = hasBody && !buffered && !req.complete;
+  const unread = streamed && !req.complete;
   if (unread) out.connection = 'close';
-  let payload: Buffer | string | undefined;
-  if (method !== 'HEAD') {
-    // The helpers' responses carry their text: no body stream to build or read back.
-    const known = knownText(response);
-    if (known !== undefined) payload = known ?? undefined;
-    else if (response.body !== null) payload = Buffer.from(await response.arrayBuffer());
-  }
-  if (payload !== undefined && out['content-length'] === undefined) out['content-length'] = String(Buffer.byteLength(payload));
+  const payload = response.body;
+  if (payload !== null && out['content-length'] === undefined) out['content-length'] = String(Buffer.byteLength(payload));
   res.writeHead(response.status, out);
-  res.end(payload);
+  res.end(payload ?? undefined);
   if (unread) req.resume();
   return response.status;
 }
 
-function readAll(req: IncomingMessage): Promise<Buffer | undefined> {
+/** A path that parses to itself (no dot segments, nothing to percent-encode): no URL parse needed per request. */
+const PLAIN_PATH = /^\/(?!\.\.?(?:\/|$))(?:[A-Za-z0-9\-_~!$&'()*+,;=:@%]|\/(?!\.\.?(?:\/|$)))*$/;
+const PLAIN_QUERY = /^[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*$/;
+const HOST = /^(?:[A-Za-z0-9.\-_]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+function nodeRequest(method: string, target: string, headers: NodeHeaders, body: string | BodySource | null, fallbackHost: string): EmulatorRequest {
+  const rawHost = headers.get('host');
+  const host = rawHost && HOST.test(rawHost) ? rawHost.toLowerCase().replace(/:80$/, '') : fallbackHost;
+  const origin = `http://${host}`;
+  const q = target.indexOf('?');
+  const path = q === -1 ? target : target.slice(0, q);
+  const search = q === -1 ? '' : target.slice(q);
+  if (PLAIN_PATH.test(path) && PLAIN_QUERY.test(search.slice(1)) && search !== '?')
+    return new EmulatorRequest(method, origin, path, search, headers, body);
+  // Anything else (dot segments, absolute-form targets, characters to encode) is what the URL parser makes of it.
+  let url: URL;
+  try {
+    url = new URL(target, origin);
+  } catch {
+    url = new URL('/', origin);
+  }
+  return new EmulatorRequest(method, origin, url.pathname, url.search, headers, body, url);
+}
+
+/** Request headers read in place from node's `rawHeaders` (no copy into a map; a handler reads only a few). */
+class NodeHeaders implements HeaderReader {
+  constructor(private readonly raw: string[]) {}
+
+  get(name: string): string | null {
+    const raw = this.raw;
+    const n = name.toLowerCase();
+    let out: string | null = null;
+    for (let i = 0; i < raw.length; i += 2) {
+      const k = raw[i];
+      if (k.length === n.length && (k === n || k.toLowerCase() === n)) out = out === null ? raw[i + 1] : `${out}, ${raw[i + 1]}`;
+    }
+    return out;
+  }
+
+  has(name: string): boolean {
+    return this.get(name) !== null;
+  }
+
+  forEach(fn: (value: string, name: string) => void): void {
+    for (let i = 0; i < this.raw.length; i += 2) fn(this.raw[i + 1], this.raw[i].toLowerCase());
+  }
+}
+
+/**
+ * What the emulator knows of the client: its address, and a signal that fires when it goes away — created only
+ * when asked (a held request: latency or `timeout` fault). A class, not an object literal with a getter: V8 gives
+ * such a literal its own map per request, allocated where it keeps each request's objects alive past young GCs.
+ */
+class NodeRequestInfo implements RequestInfo {
+  readonly clientIp: string;
+  private abort: AbortController | undefined = undefined;
+
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    readonly origin: string,
+  ) {
+    const ip = req.socket.remoteAddress ?? '127.0.0.1';
+    this.clientIp = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+  }
+
+  get signal(): AbortSignal {
+    if (!this.abort) {
+      const controller = (this.abort = new AbortController());
+      const res = this.res;
+      res.once('close', () => {
+        if (!res.writableFinished) controller.abort();
+      });
+      if (res.destroyed || this.req.socket.destroyed) controller.abort();
+    }
+    return this.abort.signal;
+  }
+}
+
+/** The whole body, or undefined when the client went away before it ended. */
+function readAll(req: IncomingMessage): Promise<Buffer[] | undefined> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.once('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
-    req.once('error', () => resolve(undefined));
-    req.once('aborted', () => resolve(undefined));
+    let settled = false;
+    const settle = (value: Buffer[] | undefined) => {
+      if (settled) return;
+      settled = true;
+      req.off('data', onData);
+      resolve(value);
+    };
+    const onData = (c: Buffer) => chunks.push(c);
+    req.on('data', onData);
+    req.once('end', () => settle(chunks));
+    req.once('error', () => settle(undefined));
+    req.once('aborted', () => settle(undefined));
+    // A connection that closes before the body ends never emits `end`.
+    req.once('close', () => settle(req.complete ? chunks : undefined));
   });
 }
 
-function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      req.on('data', (chunk: Buffer) => {
-        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-        if ((controller.desiredSize ?? 1) <= 0) req.pause();
-      });
-      req.once('end', () => controller.close());
-      req.once('error', (e) => controller.error(e));
-    },
-    pull() {
-      req.resume();
-    },
-    cancel() {
-      req.removeAllListeners('data');
-      req.resume();
-    },
-  });
+/**
+ * A body still arriving, read on demand with a limit. Node keeps emitting events after a reader gave up (a body
+ * refused as too large keeps arriving, then `end`), so every listener checks whether the read is still open.
+ */
+class NodeBody implements BodySource {
+  constructor(
+    private readonly req: IncomingMessage,
+    /** Set when the client waits for `100 Continue` before sending the body. */
+    private readonly waiting?: ServerResponse,
+  ) {}
+
+  read(limit: number): Promise<string> {
+    const req = this.req;
+    if (this.waiting && !this.waiting.headersSent) this.waiting.writeContinue();
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let total = 0;
+      let open = true;
+      const finish = (error?: Error) => {
+        if (!open) return;
+        open = false;
+        req.off('data', onData);
+        req.off('end', onEnd);
+        req.off('error', onError);
+        req.off('close', onClose);
+        if (error) reject(error);
+        else resolve(Buffer.concat(chunks, total).toString('utf8'));
+      };
+      const onData = (c: Buffer) => {
+        total += c.length;
+        if (total > limit) {
+          finish(new PayloadTooLarge(`Request body is larger than ${limit} bytes`));
+          req.resume(); // the rest is discarded as it arrives
+        } else chunks.push(c);
+      };
+      const onEnd = () => finish();
+      const onError = () => finish(new BadRequest('The request body could not be read'));
+      const onClose = () => finish(req.complete ? undefined : new BadRequest('The request body could not be read'));
+      if (req.complete && req.readableEnded) return finish();
+      req.on('data', onData);
+      req.once('end', onEnd);
+      req.once('error', onError);
+      req.once('close', onClose);
+    });
+  }
+
+  discard(): void {
+    this.req.resume();
+  }
 }

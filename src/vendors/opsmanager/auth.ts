@@ -1,3 +1,4 @@
+import type { EmulatorRequest } from '../../core/http.js';
 import type { RouteContext } from '../../core/types.js';
 import { challenge, expectedResponse, parseDigestHeader, REALM, sameHex } from './digest.js';
 import { digestFailure, omError } from './errors.js';
@@ -115,7 +116,7 @@ const NC_RE = /^[0-9a-f]{1,8}$/i;
  * challenge; an expired nonce of ours with a right digest (or, with `strictNonceCount`, a replayed count) is the
  * same 401 with `stale=true`. Then the key's IP access list: 403 IP_ADDRESS_NOT_ON_ACCESS_LIST.
  */
-export function authenticate(request: Request, ctx: Ctx): ApiKey {
+export function authenticate(request: EmulatorRequest, ctx: Ctx): ApiKey {
   const { state } = ctx;
   const fail = (stale = false) => digestFailure(challenge(state.nonces.issue(), stale));
   const header = request.headers.get('authorization');
@@ -156,7 +157,7 @@ export function authenticate(request: Request, ctx: Ctx): ApiKey {
   if (verdict === 'unknown') throw fail();
   if (verdict !== 'ok') throw fail(true);
 
-  ctx.locals.apiKeyId = key.id;
+  ctx.subject = key.id;
   if (!allowedFrom(key, ctx.clientIp)) throw omError('IP_ADDRESS_NOT_ON_ACCESS_LIST', ctx.clientIp);
   return key;
 }

@@ -2,8 +2,7 @@
  * The Ops Manager wire format: every body this vendor sends goes through `respond` (the `pretty` and `envelope`
  * query parameters), and every error is rendered here, in one place.
  */
-import { empty as emptyResponse, text as textResponse } from '../../core/http.js';
-import { STATUS_CODES } from 'node:http';
+import { empty as emptyResponse, STATUS_TEXT, text as textResponse, type EmulatorResponse } from '../../core/http.js';
 import { EmulatorError } from '../../core/errors.js';
 import type { RouteContext } from '../../core/types.js';
 
@@ -30,7 +29,7 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 /** The HTTP reason phrase the server puts in `reason` (JAX-RS `Response.Status` wording, else Node's). */
 export function reasonFor(status: number): string {
   if (status === 413) return 'Request Entity Too Large';
-  return STATUS_CODES[status] ?? (status >= 500 ? 'Internal Server Error' : 'Bad Request');
+  return STATUS_TEXT[status] ?? (status >= 500 ? 'Internal Server Error' : 'Bad Request');
 }
 
 /** The body of every failed digest authentication, missing and wrong credentials alike: no errorCode [cap]. */
@@ -83,7 +82,7 @@ export function respond(
   headers: Record<string, string> = {},
   /** The body already serialised (plain JSON, for a request with neither `pretty` nor `envelope`). */
   serialised?: string,
-): Response {
+): EmulatorResponse {
   if (serialised !== undefined) return textResponse(serialised, status, { 'content-type': 'application/json', ...headers });
   const envelope = flag(ctx.url, 'envelope');
   const payload = envelope ? (body === undefined ? { status } : { status, content: body }) : body;
@@ -101,9 +100,9 @@ export function respond(
  * - anything the API layer does not answer itself (405, 413, 415, an injected fault, an emulator bug) →
  *   `{detail, error, reason}`, the same shape without errorCode [inf].
  */
-export function renderError(err: EmulatorError, ctx: RouteContext<unknown>): Response {
-  const budget = ctx.locals.rateLimit as { limit: number; windowMs: number } | undefined;
-  if (err.status === 429 && !err.code && budget) {
+export function renderError(err: EmulatorError, ctx: RouteContext<unknown>): EmulatorResponse {
+  const budget = ctx.rateLimit;
+  if (err.status === 429 && !err.code && budget?.enforced) {
     const minutes = String(Math.round((budget.windowMs / 60_000) * 1000) / 1000);
     const limited = omError('RATE_LIMITED', ctx.url.pathname, String(budget.limit), minutes);
     err = new EmulatorError(429, limited.message, limited.code, limited.details, err.headers);

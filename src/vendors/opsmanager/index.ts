@@ -1,14 +1,15 @@
+import type { EmulatorResponse } from '../../core/http.js';
 import type { RouteContext, VendorDefinition } from '../../core/types.js';
 import { opsManagerApi, type OpsManagerApi } from './api.js';
 import { renderError } from './errors.js';
 import { fixtureSchema, OpsManagerModel, type OpsManagerFixture } from './model.js';
-import { API_BASE, fallback, routes } from './routes.js';
+import { API_BASE, fallback, methodNotAllowed, routes } from './routes.js';
 
 export { OpsManagerModel } from './model.js';
 export type { AgentApiKey, ApiKey, Group, Org, OpsManagerFixture, OpsManagerOptions } from './model.js';
 export type { OpsManagerApi, AgentApiKeyRecord } from './api.js';
 
-declare module '../../core/emulator.js' {
+declare module '../../core/types.js' {
   interface VendorApis {
     /** Seed and inspect Ops Manager state (present when the vendor is enabled). */
     opsmanager: OpsManagerApi;
@@ -29,7 +30,7 @@ export const SERVICE_VERSION = {
 export const HSTS = 'max-age=300';
 
 /** The documented headers [doc] on every response of the API, errors included. */
-function decorate(response: Response, _ctx: RouteContext<OpsManagerModel>): void {
+function decorate(response: EmulatorResponse, _ctx: RouteContext<OpsManagerModel>): void {
   const h = response.headers;
   h.set('x-mongodb-service-version', `gitHash=${SERVICE_VERSION.gitHash}; versionString=${SERVICE_VERSION.versionString}`);
   h.set('strict-transport-security', HSTS);
@@ -53,6 +54,7 @@ export const opsmanager: VendorDefinition<OpsManagerModel, OpsManagerFixture> = 
   decorate,
   // A budget configured on the emulator (`rateLimits`) counts per project [inf: Atlas limits per project]; past it,
   // RATE_LIMITED.
-  rateLimitKey: (ctx) => ctx.params.groupId?.toLowerCase() ?? '',
+  rateLimit: { key: (ctx) => ctx.params.groupId?.toLowerCase() ?? '' },
   fallback,
+  methodNotAllowed,
 };

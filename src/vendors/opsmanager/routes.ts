@@ -1,5 +1,5 @@
 import { EmulatorError } from '../../core/errors.js';
-import { isJsonContentType, isPlainObject, parseJson, readText } from '../../core/http.js';
+import { isJsonContentType, isPlainObject, parseJson, readText, type EmulatorRequest, type EmulatorResponse } from '../../core/http.js';
 import type { Route, RouteContext } from '../../core/types.js';
 import { authenticate, authorize, objectIdParam } from './auth.js';
 import { omError, respond } from './errors.js';
@@ -38,7 +38,7 @@ const REJECT_NON_JSON_CONTENT_TYPE = true;
  * INVALID_ATTRIBUTE (unknown fields are rejected [doc]); no body, or no or a null `desc` → MISSING_ATTRIBUTE desc
  * [inf]; `desc` too long → INVALID_ATTRIBUTE desc [inf]. An empty `desc` is allowed [inf].
  */
-async function readCreateBody(request: Request): Promise<{ desc: string }> {
+async function readCreateBody(request: EmulatorRequest): Promise<{ desc: string }> {
   const contentType = request.headers.get('content-type');
   if (REJECT_NON_JSON_CONTENT_TYPE && contentType !== null && !isJsonContentType(contentType))
     throw new EmulatorError(415, `Content-Type ${contentType} is not supported; send application/json.`);
@@ -57,7 +57,7 @@ async function readCreateBody(request: Request): Promise<{ desc: string }> {
   return { desc };
 }
 
-async function create(request: Request, ctx: Ctx): Promise<Response> {
+async function create(request: EmulatorRequest, ctx: Ctx): Promise<EmulatorResponse> {
   const key = authenticate(request, ctx);
   const group = authorize(ctx, key, 'owner');
   const { desc } = await readCreateBody(request);
@@ -65,7 +65,7 @@ async function create(request: Request, ctx: Ctx): Promise<Response> {
   return respond(ctx, 200, wire(created));
 }
 
-function list(request: Request, ctx: Ctx): Response {
+function list(request: EmulatorRequest, ctx: Ctx): EmulatorResponse {
   const key = authenticate(request, ctx);
   const group = authorize(ctx, key, 'read');
   const keys = () => ctx.state.agentKeysOf(group.id).map((k) => ({ ...wire(k), key: maskKey(k.key) }));
@@ -77,7 +77,7 @@ function list(request: Request, ctx: Ctx): Response {
   return respond(ctx, 200, keys());
 }
 
-function remove(request: Request, ctx: Ctx): Response {
+function remove(request: EmulatorRequest, ctx: Ctx): EmulatorResponse {
   const key = authenticate(request, ctx);
   const group = authorize(ctx, key, 'owner');
   const id = objectIdParam(ctx.params.agentApiKeyId);
@@ -93,14 +93,12 @@ function remove(request: Request, ctx: Ctx): Response {
  * A method the resource does not have: authenticated first (the digest filter covers every path under the API),
  * then 405 with `Allow` [inf].
  */
-const methodNotAllowed =
-  (allowed: string[]) =>
-  (request: Request, ctx: Ctx): Response => {
-    authenticate(request, ctx);
-    throw new EmulatorError(405, `HTTP method ${request.method} is not supported by ${ctx.url.pathname}.`, undefined, undefined, {
-      allow: allowed.join(', '),
-    });
-  };
+export function methodNotAllowed(request: EmulatorRequest, ctx: Ctx, allowed: string[]): EmulatorResponse {
+  authenticate(request, ctx);
+  throw new EmulatorError(405, `HTTP method ${request.method} is not supported by ${ctx.url.pathname}.`, undefined, undefined, {
+    allow: allowed.join(', '),
+  });
+}
 
 /**
  * Anything else under the API base: authenticated first, then RESOURCE_NOT_FOUND. The real server authenticates
@@ -108,26 +106,14 @@ const methodNotAllowed =
  * gets the digest challenge for unknown paths too (curl `--digest` could not otherwise get there), and the 404 is
  * only for authenticated callers. Paths outside the API (through MSW, on cloud.mongodb.com) are 404 at once.
  */
-export function fallback(request: Request, ctx: Ctx): Response {
+export function fallback(request: EmulatorRequest, ctx: Ctx): EmulatorResponse {
   const path = ctx.url.pathname;
   if (path === API_BASE || path.startsWith(`${API_BASE}/`)) authenticate(request, ctx);
   throw omError('RESOURCE_NOT_FOUND', path);
 }
 
-const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
-const notAllowed = (path: string, allowed: string[]): Route<OpsManagerModel>[] =>
-  METHODS.filter((m) => !allowed.includes(m)).map((method) => ({
-    method,
-    path,
-    name: 'agentApiKeys.methodNotAllowed',
-    service: 'api',
-    handler: methodNotAllowed(allowed),
-  }));
-
 export const routes: Route<OpsManagerModel>[] = [
   { method: 'GET', path: AGENT_KEYS, name: 'agentApiKeys.list', service: 'api', handler: list },
   { method: 'POST', path: AGENT_KEYS, name: 'agentApiKeys.create', service: 'api', handler: create },
   { method: 'DELETE', path: AGENT_KEY, name: 'agentApiKeys.delete', service: 'api', handler: remove },
-  ...notAllowed(AGENT_KEYS, ['GET', 'POST']),
-  ...notAllowed(AGENT_KEY, ['DELETE']),
 ];

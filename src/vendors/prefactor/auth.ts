@@ -1,3 +1,4 @@
+import type { EmulatorRequest } from '../../core/http.js';
 import type { RouteContext } from '../../core/types.js';
 import { badAuthtoken, notAuthenticated, notPermitted } from './errors.js';
 import { verifyApiToken } from './jwt.js';
@@ -17,7 +18,7 @@ export interface Caller {
  * the emulator's clock. Each authenticated request sets the token's `last_used_at` [doc] — also when the request
  * then fails for another reason (the token was used) [inf].
  */
-export async function authenticate(request: Request, ctx: RouteContext<PrefactorModel>): Promise<Caller> {
+export async function authenticate(request: EmulatorRequest, ctx: RouteContext<PrefactorModel>): Promise<Caller> {
   const state = ctx.state;
   const header = request.headers.get('authorization');
   const m = header ? /^Bearer(?:[ \t]+(.*))?$/i.exec(header.trim()) : null;
@@ -38,7 +39,7 @@ export async function authenticate(request: Request, ctx: RouteContext<Prefactor
   if (state.isExpired(token)) throw badAuthtoken('the token has expired');
 
   state.touch(token);
-  ctx.locals.accountId = token.account_id;
+  ctx.subject = token.account_id;
   return { token, accountId: token.account_id, environmentId: token.environment_id };
 }
 

@@ -1,4 +1,4 @@
-import { text } from '../../core/http.js';
+import { text, type EmulatorResponse } from '../../core/http.js';
 import {
   BadRequest,
   Conflict,
@@ -16,7 +16,7 @@ export const JSON_TYPE = 'application/json; charset=utf-8';
 /**
  * The error `code` for each HTTP status when a handler names none [doc: the codes; inf: which status gets which].
  * - 405: Prefactor has no code for it and a Phoenix router answers an unknown method like an unknown path, so a
- *   method the path does not have is rendered as 404 `not_found` [inf].
+ *   method the path does not have is a 404 `not_found` (declared in index.ts: `methodNotAllowed: '404'`) [inf].
  * - 413: no code is specific to a body over 1 MiB; `bad_request` is the documented code for a request that cannot
  *   be taken as sent, and the 413 status keeps the precise reason for HTTP-level clients [inf].
  */
@@ -31,9 +31,6 @@ const CODE_FOR_STATUS: Record<number, string> = {
   500: 'unexpected',
   501: 'not_implemented',
 };
-
-/** Statuses rendered under another one (see above). */
-const STATUS_REWRITE: Record<number, number> = { 405: 404 };
 
 /** One field's problem inside a `validation_errors` body [inf shape]. */
 export interface FieldError {
@@ -79,14 +76,12 @@ export const notFound = (what: string) => new NotFound(`${what} not found`, 'not
 export const invalidAction = (message: string) => new Conflict(message, 'invalid_action');
 
 /** The one place Prefactor errors are rendered: `{"status":"error","code","message"}` (+ `errors` for 422). */
-export function renderError(err: EmulatorError, ctx: RouteContext<PrefactorModel>): Response {
-  const status = STATUS_REWRITE[err.status] ?? err.status;
-  const rewritten = status !== err.status;
-  const code = (!rewritten && err.code) || CODE_FOR_STATUS[status] || (status >= 500 ? 'unexpected' : 'unknown');
-  const message = rewritten ? `No resource at ${ctx.url.pathname} answers this method` : err.message;
-  const body: Record<string, unknown> = { status: 'error', code, message };
+export function renderError(err: EmulatorError, _ctx: RouteContext<PrefactorModel>): EmulatorResponse {
+  const status = err.status;
+  const code = err.code || CODE_FOR_STATUS[status] || (status >= 500 ? 'unexpected' : 'unknown');
+  const body: Record<string, unknown> = { status: 'error', code, message: err.message };
   const errors = (err.details as { errors?: unknown } | undefined)?.errors;
   if (code === 'validation_errors') body.errors = errors ?? {};
-  const headers: Record<string, string> = { ...(rewritten ? {} : (err.headers ?? {})), 'content-type': JSON_TYPE };
+  const headers: Record<string, string> = { ...(err.headers ?? {}), 'content-type': JSON_TYPE };
   return text(JSON.stringify(body), status, headers);
 }

@@ -7,7 +7,7 @@ import { prefactorApi, type PrefactorApi } from './api.js';
 
 export type { PrefactorApi, ApiTokenDetails, PrefactorCreateInput } from './api.js';
 
-declare module '../../core/emulator.js' {
+declare module '../../core/types.js' {
   interface VendorApis {
     /** Seed and inspect Prefactor state (present when the vendor is enabled). */
     prefactor: PrefactorApi;
@@ -33,6 +33,8 @@ export const prefactor: VendorDefinition<PrefactorModel, PrefactorFixture> = {
   api: (state) => prefactorApi(state),
   routes,
   renderError,
+  // A Phoenix router answers a method the path lacks like a path it lacks: 404 not_found [inf].
+  methodNotAllowed: '404',
   fallback(request, ctx) {
     throw new NotFound(`No resource at ${request.method} ${ctx.url.pathname}`, 'not_found');
   },

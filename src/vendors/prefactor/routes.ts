@@ -1,4 +1,4 @@
-import { isPlainObject, json, parseJson, readText } from '../../core/http.js';
+import { isPlainObject, json, parseJson, readText, type EmulatorRequest, type EmulatorResponse } from '../../core/http.js';
 import type { Route, RouteContext } from '../../core/types.js';
 import { assertCanReach, authenticate, type Caller } from './auth.js';
 import { badRequest, FieldErrors, invalidAction, JSON_TYPE, notFound, notPermitted, validationError } from './errors.js';
@@ -93,7 +93,7 @@ export function paginationOutput(total: number, offset: number, pageSize: number
  * The JSON object of a body, or undefined for an empty one. Malformed JSON or a non-object → 400 `bad_request`;
  * over 1 MiB → the 413 of `readText`. The content type is not checked (curl's `-d` default is accepted) [inf].
  */
-async function readJsonObject(request: Request): Promise<Record<string, unknown> | undefined> {
+async function readJsonObject(request: EmulatorRequest): Promise<Record<string, unknown> | undefined> {
   const parsed = parseJson(await readText(request));
   if (!parsed.ok) throw badRequest(`The request body is not valid JSON: ${parsed.error}`);
   if (parsed.empty) return undefined;
@@ -111,7 +111,7 @@ function findToken(ctx: Ctx, caller: Caller): ApiToken {
 
 // ---------------------------------------------------------------- handlers
 
-async function ping(request: Request, ctx: Ctx): Promise<Response> {
+async function ping(request: EmulatorRequest, ctx: Ctx): Promise<EmulatorResponse> {
   await authenticate(request, ctx);
   return ok({ details: { token_type: 'api' } });
 }
@@ -170,7 +170,7 @@ function parseListQuery(q: URLSearchParams): { accountId: string | null; offset:
   return { accountId, offset, pageSize, sorting };
 }
 
-async function list(request: Request, ctx: Ctx): Promise<Response> {
+async function list(request: EmulatorRequest, ctx: Ctx): Promise<EmulatorResponse> {
   const caller = await authenticate(request, ctx);
   const q = parseListQuery(ctx.url.searchParams);
   const accountId = q.accountId ?? caller.accountId;
@@ -189,7 +189,7 @@ async function list(request: Request, ctx: Ctx): Promise<Response> {
   });
 }
 
-async function get(request: Request, ctx: Ctx): Promise<Response> {
+async function get(request: EmulatorRequest, ctx: Ctx): Promise<EmulatorResponse> {
   const caller = await authenticate(request, ctx);
   return ok({ details: details(findToken(ctx, caller)) });
 }
@@ -272,7 +272,7 @@ function parseCreate(body: Record<string, unknown>, header: string | null, calle
   };
 }
 
-async function create(request: Request, ctx: Ctx): Promise<Response> {
+async function create(request: EmulatorRequest, ctx: Ctx): Promise<EmulatorResponse> {
   const caller = await authenticate(request, ctx);
   const body = (await readJsonObject(request)) ?? {};
   const state = ctx.state;
@@ -288,7 +288,7 @@ async function create(request: Request, ctx: Ctx): Promise<Response> {
   // Same key and same request → the same token (and JWT); same key, another request → 422 [inf: as the IETF
   // Idempotency-Key draft answers a reused key]. Keys are remembered per account until the token is deleted.
   const fingerprint = JSON.stringify([input.token_scope, input.account_id, input.environment_id, input.agent_id, input.expires_at]);
-  const replay = (): Response | undefined => {
+  const replay = (): EmulatorResponse | undefined => {
     if (idempotencyKey === null) return undefined;
     const seen = state.idempotency.get(input.account_id)?.get(idempotencyKey);
     const t = seen && state.apiTokens.get(seen.tokenId);
@@ -315,7 +315,7 @@ async function create(request: Request, ctx: Ctx): Promise<Response> {
 }
 
 function transition(action: Exclude<Action, 'delete'>) {
-  return async (request: Request, ctx: Ctx): Promise<Response> => {
+  return async (request: EmulatorRequest, ctx: Ctx): Promise<EmulatorResponse> => {
     const caller = await authenticate(request, ctx);
     await readJsonObject(request); // `{}` or nothing [code]; anything else must still be valid JSON
     const t = findToken(ctx, caller);
@@ -328,7 +328,7 @@ function transition(action: Exclude<Action, 'delete'>) {
 }
 
 /** Deleting is allowed once revoked [doc]; the answer shows the token as it was [inf]. */
-async function remove(request: Request, ctx: Ctx): Promise<Response> {
+async function remove(request: EmulatorRequest, ctx: Ctx): Promise<EmulatorResponse> {
   const caller = await authenticate(request, ctx);
   const t = findToken(ctx, caller);
   if (!TRANSITIONS.delete.from.includes(t.status))

@@ -1,3 +1,4 @@
+import type { EmulatorRequest } from '../../core/http.js';
 import { Forbidden, Unauthorized } from '../../core/errors.js';
 import type { RouteContext } from '../../core/types.js';
 import { LEVEL_FOR_METHOD, ROLE_LEVEL, type IdentityToken, type RackspaceModel, type User } from './model.js';
@@ -13,10 +14,10 @@ export interface Caller {
  * roles must allow the method (observer reads, creator also writes, admin also deletes) [doc].
  * 401 answers carry `WWW-Authenticate: Keystone uri=…` [inf].
  */
-export function authenticate(request: Request, ctx: RouteContext<RackspaceModel>): Caller {
+export function authenticate(request: EmulatorRequest, ctx: RouteContext<RackspaceModel>): Caller {
   const { state, params } = ctx;
   const tenantId = params.tenantId;
-  ctx.locals.tenantId = tenantId;
+  ctx.subject = tenantId;
   const challenge = { 'www-authenticate': `Keystone uri="${ctx.serviceOrigin('identity')}/v2.0"` };
   const raw = request.headers.get('x-auth-token')?.trim();
   if (!raw) throw new Unauthorized('No auth token supplied', undefined, 'The X-Auth-Token header is missing or empty', challenge);

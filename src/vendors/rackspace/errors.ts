@@ -1,5 +1,5 @@
 import type { EmulatorError } from '../../core/errors.js';
-import { text } from '../../core/http.js';
+import { text, type EmulatorResponse } from '../../core/http.js';
 import type { RouteContext } from '../../core/types.js';
 import type { RackspaceModel } from './model.js';
 
@@ -46,17 +46,14 @@ export const isIdentityPath = (path: string): boolean => path === '/v2.0' || pat
  * error body's `txnId`.
  */
 export function responseId(ctx: RouteContext<RackspaceModel>): string {
-  let id = ctx.locals.responseId as string | undefined;
-  if (!id) {
+  return ctx.memo('responseId', () => {
     const r = ctx.requestId;
-    id = `.rh-${r.slice(0, 4)}.h-emulator-maas-api1.r-${r.slice(4, 12)}.c-${parseInt(r.slice(12, 16), 16)}.ts-${ctx.clock.now()}.v-emulator`;
-    ctx.locals.responseId = id;
-  }
-  return id;
+    return `.rh-${r.slice(0, 4)}.h-emulator-maas-api1.r-${r.slice(4, 12)}.c-${parseInt(r.slice(12, 16), 16)}.ts-${ctx.clock.now()}.v-emulator`;
+  });
 }
 
 /** The one place Rackspace errors are rendered: the Monitoring envelope, or the Identity fault on `/v2.0`. */
-export function renderError(err: EmulatorError, ctx: RouteContext<RackspaceModel>): Response {
+export function renderError(err: EmulatorError, ctx: RouteContext<RackspaceModel>): EmulatorResponse {
   const headers: Record<string, string> = { 'content-type': JSON_TYPE, ...(err.headers ?? {}) };
   if (isIdentityPath(ctx.url.pathname)) {
     const fault = err.code ?? IDENTITY_FAULT[err.status] ?? 'identityFault';

@@ -1,5 +1,7 @@
+import type { EmulatorResponse } from '../../core/http.js';
 import { NotFound } from '../../core/errors.js';
-import type { RouteContext, VendorDefinition } from '../../core/types.js';
+import type { RouteContext, VendorDefinition, VendorRateLimit } from '../../core/types.js';
+import { rateLimitHeaders } from '../../core/ratelimit.js';
 import { isIdentityPath, JSON_TYPE, renderError, responseId } from './errors.js';
 import { fixtureSchema, RackspaceModel, type RackspaceFixture } from './model.js';
 import { routes } from './routes.js';
@@ -7,7 +9,7 @@ import { rackspaceApi, type RackspaceApi } from './api.js';
 
 export type { RackspaceApi, AgentTokenRecord } from './api.js';
 
-declare module '../../core/emulator.js' {
+declare module '../../core/types.js' {
   interface VendorApis {
     /** Seed and inspect Rackspace state (present when the vendor is enabled). */
     rackspace: RackspaceApi;
@@ -20,27 +22,32 @@ export type { AgentToken, RackspaceFixture, User, IdentityToken } from './model.
 /** The documented global limit: 50,000 requests per tenant per 24 hours [doc]. Counted, not enforced. */
 export const RATE_LIMIT = { limit: 50_000, windowMs: 24 * 60 * 60 * 1000, window: '24 hours', type: 'global' };
 
-function decorate(response: Response, ctx: RouteContext<RackspaceModel>): void {
+function decorate(response: EmulatorResponse, ctx: RouteContext<RackspaceModel>): void {
   if (isIdentityPath(ctx.url.pathname)) return;
   const h = response.headers;
   h.set('x-response-id', responseId(ctx));
   h.set('x-lb', 'emulator-maas-api1');
   if (h.get('content-type')?.startsWith('application/json')) h.set('vary', 'Accept-Encoding');
-  // A budget configured on the emulator (control plane, `rateLimits`) wins; otherwise the documented one is counted.
-  const configured = ctx.locals.rateLimit as { limit: number; remaining: number; windowMs: number } | undefined;
-  const tenantId = (ctx.locals.tenantId as string | undefined) ?? ctx.params.tenantId;
-  if (configured) {
-    h.set('x-ratelimit-limit', String(configured.limit));
-    h.set('x-ratelimit-remaining', String(configured.remaining));
-    h.set('x-ratelimit-window', windowText(configured.windowMs));
-  } else {
-    const used = tenantId ? ctx.state.countRequest(tenantId, RATE_LIMIT.windowMs).count : 0;
-    h.set('x-ratelimit-limit', String(RATE_LIMIT.limit));
-    h.set('x-ratelimit-remaining', String(Math.max(0, RATE_LIMIT.limit - used)));
-    h.set('x-ratelimit-window', RATE_LIMIT.window);
-  }
-  h.set('x-ratelimit-type', RATE_LIMIT.type);
 }
+
+/**
+ * Monitoring's budget is per tenant [doc]; a budget configured on the emulator (control plane, `rateLimits`) is
+ * enforced, otherwise the documented one is counted and reported. Identity answers carry no X-RateLimit-* headers
+ * unless a configured budget limits them.
+ */
+const rateLimit: VendorRateLimit<RackspaceModel> = {
+  key: (ctx) => ctx.params.tenantId ?? '',
+  documented: { limit: RATE_LIMIT.limit, windowMs: RATE_LIMIT.windowMs },
+  headers(rate, ctx) {
+    if (isIdentityPath(ctx.url.pathname)) return rate.enforced ? rateLimitHeaders(rate) : {};
+    return {
+      'x-ratelimit-limit': String(rate.limit),
+      'x-ratelimit-remaining': String(rate.remaining),
+      'x-ratelimit-window': windowText(rate.windowMs),
+      'x-ratelimit-type': RATE_LIMIT.type,
+    };
+  },
+};
 
 /** `24 hours`, `1 minute`, `90 seconds`: the X-RateLimit-Window wording. */
 function windowText(ms: number): string {
@@ -64,8 +71,9 @@ export const rackspace: VendorDefinition<RackspaceModel, RackspaceFixture> = {
   routes,
   renderError,
   decorate,
-  // The documented limit is per tenant [doc].
-  rateLimitKey: (ctx) => ctx.params.tenantId ?? '',
+  rateLimit,
+  // The identity token every Monitoring call carries.
+  secrets: { headers: ['x-auth-token'] },
   fallback(request, ctx) {
     const path = ctx.url.pathname;
     if (isIdentityPath(path)) throw new NotFound(`Resource not found: ${request.method} ${path}`);

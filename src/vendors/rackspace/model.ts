@@ -101,7 +101,6 @@ export class RackspaceModel {
   /** Serialised list pages, reused while the tenant's tokens are unchanged (tokens are only replaced, never edited in place). */
   readonly listPages = new DerivedCache<string>();
   /** Requests counted per tenant for the X-RateLimit-* headers: window start and count. */
-  readonly rate = new Map<string, { start: number; count: number }>();
   private readonly clock: Clock;
   private nextSweep = 1024;
 
@@ -166,15 +165,6 @@ export class RackspaceModel {
     do id = `${randomHex(64)}.${tenantId}`;
     while (this.agentTokens.has(id));
     return this.agentTokens.set({ tenantId, id, token: id, label });
-  }
-
-  /** Counts one request against a tenant's 24 h window and returns how many it has used. */
-  countRequest(tenantId: string, windowMs: number): { count: number; resetMs: number } {
-    const now = this.clock.now();
-    let r = this.rate.get(tenantId);
-    if (!r || now - r.start >= windowMs || now < r.start) this.rate.set(tenantId, (r = { start: now, count: 0 }));
-    r.count++;
-    return { count: r.count, resetMs: r.start + windowMs };
   }
 }
 

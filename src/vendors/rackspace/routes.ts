@@ -1,5 +1,5 @@
 import { BadRequest, NotFound, Unauthorized } from '../../core/errors.js';
-import { empty, isJsonContentType, isPlainObject, json, parseJson, readText, text } from '../../core/http.js';
+import { empty, isJsonContentType, isPlainObject, json, parseJson, readText, text, type EmulatorRequest, type EmulatorResponse } from '../../core/http.js';
 import type { Route, RouteContext } from '../../core/types.js';
 import { authenticate } from './auth.js';
 import { JSON_TYPE } from './errors.js';
@@ -16,7 +16,7 @@ const wire = (t: AgentToken) => ({ id: t.id, token: t.token, label: t.label });
 
 const identityBadRequest = (message: string) => new BadRequest(message);
 
-async function login(request: Request, ctx: Ctx): Promise<Response> {
+async function login(request: EmulatorRequest, ctx: Ctx): Promise<EmulatorResponse> {
   const parsed = parseJson(await readText(request));
   if (!parsed.ok || parsed.empty) throw identityBadRequest('Invalid JSON request body');
   const auth = isPlainObject(parsed.value) ? parsed.value.auth : undefined;
@@ -90,7 +90,7 @@ async function login(request: Request, ctx: Ctx): Promise<Response> {
 const roleId = (name: string) =>
   String([...name].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0, 7) % 100000000);
 
-function versionDocument(_request: Request, ctx: Ctx): Response {
+function versionDocument(_request: EmulatorRequest, ctx: Ctx): EmulatorResponse {
   return json(
     {
       version: {
@@ -113,7 +113,7 @@ const notFound = (id: string) =>
   new NotFound('Object does not exist', undefined, `Object "AgentToken" with key "${id}" does not exist`);
 
 /** Reads and checks an agent token body: a JSON object whose only key is `label` (1–255 characters or null). */
-async function readLabelBody(request: Request): Promise<{ label?: string | null }> {
+async function readLabelBody(request: EmulatorRequest): Promise<{ label?: string | null }> {
   const text = await readText(request);
   if (text.trim() === '') return {};
   if (!isJsonContentType(request.headers.get('content-type')))
@@ -150,7 +150,7 @@ function parseLimit(raw: string | null): number {
   return n;
 }
 
-function list(request: Request, ctx: Ctx): Response {
+function list(request: EmulatorRequest, ctx: Ctx): EmulatorResponse {
   const { tenantId } = authenticate(request, ctx);
   const limit = parseLimit(ctx.url.searchParams.get('limit'));
   const marker = ctx.url.searchParams.get('marker') || null;
@@ -174,7 +174,7 @@ function list(request: Request, ctx: Ctx): Response {
   return text(body, 200, { 'content-type': JSON_TYPE });
 }
 
-function get(request: Request, ctx: Ctx): Response {
+function get(request: EmulatorRequest, ctx: Ctx): EmulatorResponse {
   const { tenantId } = authenticate(request, ctx);
   const t = ctx.state.agentTokens.get(ctx.params.id);
   if (!t || t.tenantId !== tenantId) throw notFound(ctx.params.id);
@@ -187,14 +187,14 @@ const objectHeaders = (ctx: Ctx, t: AgentToken) => ({
   'x-object-id': t.id,
 });
 
-async function create(request: Request, ctx: Ctx): Promise<Response> {
+async function create(request: EmulatorRequest, ctx: Ctx): Promise<EmulatorResponse> {
   const { tenantId } = authenticate(request, ctx);
   const body = await readLabelBody(request);
   const t = ctx.state.createAgentToken(tenantId, body.label ?? null);
   return empty(201, { ...objectHeaders(ctx, t), 'content-type': 'text/plain', 'content-length': '0' });
 }
 
-async function update(request: Request, ctx: Ctx): Promise<Response> {
+async function update(request: EmulatorRequest, ctx: Ctx): Promise<EmulatorResponse> {
   const { tenantId } = authenticate(request, ctx);
   const t = ctx.state.agentTokens.get(ctx.params.id);
   if (!t || t.tenantId !== tenantId) throw notFound(ctx.params.id);
@@ -203,7 +203,7 @@ async function update(request: Request, ctx: Ctx): Promise<Response> {
   return empty(204, objectHeaders(ctx, t));
 }
 
-function remove(request: Request, ctx: Ctx): Response {
+function remove(request: EmulatorRequest, ctx: Ctx): EmulatorResponse {
   const { tenantId } = authenticate(request, ctx);
   const t = ctx.state.agentTokens.get(ctx.params.id);
   if (!t || t.tenantId !== tenantId) throw notFound(ctx.params.id);

@@ -97,17 +97,21 @@ export function createEmulatorCore(coreOptions: CoreOptions, publicOptions: Emul
       const answer = await emulator.answer(fromFetchRequest(request, url), { signal: request.signal, ...info });
       return toFetchResponse(answer);
     },
-    async answer(request, info = {}) {
-      let response: EmulatorResponse;
-      try {
-        response = await (control(request) ?? pipeline(request, info));
-      } catch (e) {
-        // The last resort, the same on every front door: a bug outside any vendor's error rendering.
+    answer(request, info = {}) {
+      const finish = (response: EmulatorResponse) => (request.method === 'HEAD' ? response.withoutBody() : response);
+      // The last resort, the same on every front door: a bug outside any vendor's error rendering.
+      const lastResort = (e: unknown) => {
         console.error('token-api-emulator: failed to answer', request.method, request.path, e);
-        response = json({ error: 'internal', message: 'The emulator failed to answer this request' }, 500);
+        return json({ error: 'internal', message: 'The emulator failed to answer this request' }, 500);
+      };
+      let answered: Promise<EmulatorResponse>;
+      try {
+        answered = control(request) ?? pipeline(request, info);
+      } catch (e) {
+        answered = Promise.reject(e);
       }
       // HEAD: the GET answer's status and headers, no body (every front door, every route).
-      return request.method === 'HEAD' ? response.withoutBody() : response;
+      return answered.catch(lastResort).then(finish);
     },
     reset() {
       if (ownClock) clock.reset();

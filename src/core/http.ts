@@ -161,53 +161,52 @@ export function fromFetchRequest(request: Request, url = new URL(request.url)): 
 }
 
 /**
- * The headers of an `EmulatorResponse`: a Map with lower-case names (the emulator only writes well-formed names
- * and values, so Fetch's validation per call is not needed), written straight to node:http's `writeHead`.
+ * The headers of an `EmulatorResponse`, by lower-case name in a plain object that node:http's `writeHead` takes as
+ * it is (the emulator only writes well-formed names and values, so Fetch's validation per call is not needed).
  */
 export class ResponseHeaders {
-  private readonly map = new Map<string, string>();
-  private cookies: string[] | undefined;
+  private readonly fields: Record<string, string> = Object.create(null);
+  private cookies: string[] | undefined = undefined;
 
   constructor(init: Record<string, string> = {}) {
-    for (const k in init) this.map.set(k.toLowerCase(), init[k]);
+    for (const k in init) this.fields[lower(k)] = init[k];
   }
   get(name: string): string | null {
-    const k = name.toLowerCase();
+    const k = lower(name);
     if (k === 'set-cookie') return this.cookies ? this.cookies.join(', ') : null;
-    return this.map.get(k) ?? null;
+    return this.fields[k] ?? null;
   }
   has(name: string): boolean {
-    const k = name.toLowerCase();
-    return k === 'set-cookie' ? !!this.cookies?.length : this.map.has(k);
+    const k = lower(name);
+    return k === 'set-cookie' ? !!this.cookies?.length : this.fields[k] !== undefined;
   }
   set(name: string, value: string): void {
-    const k = name.toLowerCase();
+    const k = lower(name);
     if (k === 'set-cookie') this.cookies = [String(value)];
-    else this.map.set(k, String(value));
+    else this.fields[k] = String(value);
   }
   append(name: string, value: string): void {
-    const k = name.toLowerCase();
+    const k = lower(name);
     if (k === 'set-cookie') (this.cookies ??= []).push(String(value));
     else {
-      const prev = this.map.get(k);
-      this.map.set(k, prev === undefined ? String(value) : `${prev}, ${value}`);
+      const prev = this.fields[k];
+      this.fields[k] = prev === undefined ? String(value) : `${prev}, ${value}`;
     }
   }
   delete(name: string): void {
-    const k = name.toLowerCase();
+    const k = lower(name);
     if (k === 'set-cookie') this.cookies = undefined;
-    else this.map.delete(k);
+    else delete this.fields[k];
   }
   /** Every header, names in lower case (each Set-Cookie on its own). */
   forEach(fn: (value: string, name: string) => void): void {
-    for (const [k, v] of this.map) fn(v, k);
+    for (const k in this.fields) fn(this.fields[k], k);
     for (const c of this.cookies ?? []) fn(c, 'set-cookie');
   }
-  /** For node:http's `writeHead` (no copies of the values). */
+  /** For node:http's `writeHead`: the fields themselves when there is no Set-Cookie (the answer is written once). */
   toNodeHeaders(): Record<string, string | string[]> {
-    const out: Record<string, string | string[]> = Object.fromEntries(this.map);
-    if (this.cookies?.length) out['set-cookie'] = [...this.cookies];
-    return out;
+    if (!this.cookies?.length) return this.fields;
+    return { ...this.fields, 'set-cookie': [...this.cookies] };
   }
   /** For a Fetch `Response`. */
   toFetchHeaders(): Headers {
@@ -216,6 +215,9 @@ export class ResponseHeaders {
     return headers;
   }
 }
+
+/** Lower case, without a copy for names that already are (almost all: the emulator writes them). */
+const lower = (name: string) => (/[A-Z]/.test(name) ? name.toLowerCase() : name);
 
 /** An answer: status, headers and a text body — or no answer at all (`dropped`: the connection goes away). */
 export class EmulatorResponse {

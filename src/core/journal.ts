@@ -110,7 +110,7 @@ export interface RawJournalEntry {
   responseHeaders: HeaderReader | undefined;
   responseText: string | undefined;
   durationMs: number;
-  fault?: string;
+  fault?: string | undefined;
 }
 
 interface Stored {

@@ -5,7 +5,7 @@
  */
 import type { Clock } from './clock.js';
 import { EmulatorError, InternalError, MethodNotAllowed, NotFound, TooManyRequests } from './errors.js';
-import { headerRule, type Faults, type StoredFaultRule } from './faults.js';
+import { headerRule, type FaultDecision, type Faults, type StoredFaultRule } from './faults.js';
 import { EmulatorResponse, json, STATUS_TEXT, type EmulatorRequest } from './http.js';
 import type { Journal } from './journal.js';
 import { rateLimitHeaders, type RateLimits, type RateLimitState } from './ratelimit.js';
@@ -57,31 +57,32 @@ export function createPipeline(deps: PipelineDeps): (request: EmulatorRequest, i
     let response: EmulatorResponse;
     let fault: StoredFaultRule | undefined;
     try {
-      fault = await decideFault(request, target.vendor, info);
+      const decision = decideFault(request, target.vendor);
+      if (decision?.latencyMs) await sleep(decision.latencyMs, info.signal);
+      fault = decision?.rule;
       if (fault) response = await injectFault(fault, info, deps.faultTimeoutMs);
       else {
         countRateLimit(ctx, target.vendor);
-        response = await handle(request, ctx, target);
+        const handled = handle(request, ctx, target);
+        // Most handlers answer synchronously: no promise tick for them.
+        response = handled instanceof EmulatorResponse ? handled : await handled;
       }
     } catch (e) {
       response = target.vendor.renderError(toEmulatorError(e), ctx);
     }
     if (!response.dropped) {
       decorate(response, ctx, target.vendor);
-      await notifyChange(request, response, ctx, target.vendor);
+      if (changes(request, response)) await deps.changed(ctx.operation, target.vendor.name);
     }
     record(request, response, ctx, target.vendor, started, fault);
     return response;
   }
 
-  /** Faults: the `X-Emulator-Fault` header, else the rules; latency is waited here. Returns the deciding rule. */
-  async function decideFault(request: EmulatorRequest, vendor: VendorDefinition, info: RequestInfo) {
+  /** Faults: the `X-Emulator-Fault` header, else the rules (latency to wait, and the rule that decides the answer). */
+  function decideFault(request: EmulatorRequest, vendor: VendorDefinition): FaultDecision | undefined {
     const header = request.headers.get('x-emulator-fault');
-    if (header) return headerFaultRule(header);
-    if (faults.size === 0) return undefined;
-    const decision = faults.decide(vendor.name, request.method, request.path);
-    if (decision.latencyMs > 0) await sleep(decision.latencyMs, info.signal);
-    return decision.rule;
+    if (header) return { latencyMs: 0, rule: headerFaultRule(header) };
+    return faults.size === 0 ? undefined : faults.decide(vendor.name, request.method, request.path);
   }
 
   /** Rate limit: count the request against the vendor's budget; past a configured one, 429. */
@@ -106,9 +107,9 @@ export function createPipeline(deps: PipelineDeps): (request: EmulatorRequest, i
     for (const name in headers) response.headers.set(name, headers[name]);
   }
 
-  /** Notify: change listeners (persistence) hear of every change a client is told succeeded, before it is told. */
-  async function notifyChange(request: EmulatorRequest, response: EmulatorResponse, ctx: RequestContext, vendor: VendorDefinition) {
-    if (response.status < 400 && !SAFE_METHODS.has(request.method) && deps.hasListeners()) await deps.changed(ctx.operation, vendor.name);
+  /** Notify: whether change listeners (persistence) must hear of this answer before the client does. */
+  function changes(request: EmulatorRequest, response: EmulatorResponse): boolean {
+    return response.status < 400 && !SAFE_METHODS.has(request.method) && deps.hasListeners();
   }
 
   /** Record: the journal keeps raw material; redaction happens when it is read. */
@@ -127,7 +128,7 @@ export function createPipeline(deps: PipelineDeps): (request: EmulatorRequest, i
       responseHeaders: response.dropped ? undefined : response.headers,
       responseText: response.dropped ? undefined : (response.body ?? undefined),
       durationMs: performance.now() - started,
-      ...(fault ? { fault: fault.id } : {}),
+      fault: fault?.id,
     });
   }
 
@@ -188,7 +189,7 @@ function hostScopes(definitions: readonly VendorDefinition[]): Map<string, { ven
 const hostOf = (origin: string) => origin.slice(origin.indexOf('//') + 2).toLowerCase();
 
 /** Handle: the route's handler; a method the path lacks (the vendor's 405 policy); the vendor's fallback; its 404. */
-async function handle(request: EmulatorRequest, ctx: RequestContext, target: Target): Promise<EmulatorResponse> {
+function handle(request: EmulatorRequest, ctx: RequestContext, target: Target): EmulatorResponse | Promise<EmulatorResponse> {
   const { route, vendor, allowed } = target;
   if (route) return route.handler(request, ctx);
   const policy = vendor.methodNotAllowed ?? '405';

@@ -20,7 +20,7 @@ interface OptionSpec {
 
 const vendorNames = ALL_VENDORS.map((v) => v.name);
 
-export const OPTIONS = {
+const CORE_OPTIONS = {
   port: { alias: 'p', type: 'number', default: 4020, describe: 'Port to listen on (0 = a free port)' },
   host: { alias: 'H', type: 'string', default: '127.0.0.1', describe: 'Address to bind' },
   fixtures: { alias: 'f', type: 'string', describe: 'Seed data (JSON fixture file); default: the shipped fixtures/default.json' },
@@ -34,11 +34,30 @@ export const OPTIONS = {
   'journal-limit': { type: 'number', default: 1000, describe: 'How many requests the journal keeps (0 = off)' },
   persist: { type: 'string', describe: 'Keep the state in this JSON file (loaded at start, written on every change)' },
   watch: { type: 'boolean', default: false, describe: 'Reload the --fixtures file (and reset) when it changes' },
-  'jwt-secret': { type: 'string', describe: 'Prefactor: the HS256 secret its JWTs are signed with (default: random per run)' },
   'admin-token': { type: 'string', describe: 'Require "Authorization: Bearer TOKEN" on /__emulator/* (needed off loopback)' },
 } as const satisfies Record<string, OptionSpec>;
 
-export type OptionName = keyof typeof OPTIONS;
+/** Each vendor's own options, as its definition declares them (`cliOptions`): values go to `vendorOptions`. */
+const VENDOR_OPTIONS: Record<string, OptionSpec> = Object.fromEntries(
+  ALL_VENDORS.flatMap((v) => (v.cliOptions ?? []).map((o) => [o.flag, { type: o.type, describe: o.describe }])),
+);
+
+/** Every option of the command line, in the order `--help` lists them. */
+export const OPTIONS: Record<string, OptionSpec> = { ...CORE_OPTIONS, ...VENDOR_OPTIONS };
+
+export type OptionName = keyof typeof CORE_OPTIONS;
+
+/** `vendorOptions` from the vendors' own flags on a parsed command line. */
+export function vendorOptionsOf(args: CliArgs): Record<string, Record<string, unknown>> | undefined {
+  let out: Record<string, Record<string, unknown>> | undefined;
+  for (const v of ALL_VENDORS)
+    for (const o of v.cliOptions ?? []) {
+      const value = args[o.flag];
+      if (value === undefined || value === '') continue;
+      ((out ??= {})[v.name] ??= {})[o.key] = value;
+    }
+  return out;
+}
 
 export interface CliArgs {
   port: number;
@@ -54,8 +73,9 @@ export interface CliArgs {
   'journal-limit': number;
   persist?: string;
   watch: boolean;
-  'jwt-secret'?: string;
   'admin-token'?: string;
+  /** The vendors' own options (`--jwt-secret` …), by flag. */
+  [vendorFlag: string]: unknown;
 }
 
 export const ENV_PREFIX = 'TOKEN_API_EMULATOR';
@@ -71,7 +91,7 @@ function convert(spec: OptionSpec, raw: string): string | number | boolean | und
 
 /** The plain forms only; undefined means "ask yargs". */
 export function fastParse(argv: readonly string[], env: Record<string, string | undefined>): CliArgs | undefined {
-  const specs = OPTIONS as Record<string, OptionSpec>;
+  const specs = OPTIONS;
   const byAlias = new Map(Object.entries(specs).flatMap(([name, s]) => (s.alias ? [[s.alias, name] as const] : [])));
   const out: Record<string, unknown> = {};
 
@@ -137,7 +157,7 @@ export async function parseWithYargs(argv: readonly string[], version: string, o
   let y = yargs([...argv])
     .scriptName('token-api-emulator')
     .usage(`$0 [options]\n\nServe emulated vendor token APIs (${vendorNames.join(', ')}) on one port.`);
-  for (const [name, spec] of Object.entries(OPTIONS as Record<string, OptionSpec>)) y = y.option(name, { ...spec });
+  for (const [name, spec] of Object.entries(OPTIONS)) y = y.option(name, { ...spec });
   const args = await y
     .env(ENV_PREFIX)
     .strict()

@@ -9,7 +9,7 @@ import { createEmulator, type EmulatorOptions } from './index.js';
 import { parseDuration, parseLatency } from './core/duration.js';
 import type { FaultRule } from './core/faults.js';
 import { FixtureError, loadFixtureFile } from './core/fixtures.js';
-import { fastParse, parseWithYargs } from './cli-args.js';
+import { fastParse, parseWithYargs, vendorOptionsOf } from './cli-args.js';
 import { ALL_VENDORS } from './vendors/index.js';
 
 // dist/cli.js (library build) or dist/bin/cli.js (the bundled executable): the package.json above either.
@@ -51,7 +51,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
     fail((e as Error).message, 2);
   }
   options.faults = faults;
-  if (args['jwt-secret']) options.vendorOptions = { prefactor: { jwtSecret: args['jwt-secret'] } };
+  options.vendorOptions = vendorOptionsOf(args);
   if (args.seed !== undefined) options.seed = args.seed;
   if (args['admin-token'] !== undefined) options.adminToken = args['admin-token'];
   if (!isLoopback(args.host) && !args['admin-token'])

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEmulator, FixtureError } from '../src/index.js';
-import { inCidr, parseCidr } from '../src/vendors/opsmanager/auth.js';
+import { inCidr, parseCidr } from '../src/vendors/opsmanager/iplist.js';
 import { NONCE_TTL_MS } from '../src/vendors/opsmanager/digest.js';
 import type { OpsManagerModel } from '../src/vendors/opsmanager/index.js';
 import { describeDoors, type Door } from './support/doors.js';

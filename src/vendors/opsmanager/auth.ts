@@ -6,93 +6,9 @@ import type { ApiKey, Group, OpsManagerModel } from './model.js';
 
 type Ctx = RouteContext<OpsManagerModel>;
 
-// ---------------------------------------------------------------- IP access lists
-
-export interface Cidr {
-  family: 4 | 6;
-  /** The network address, host bits cleared. */
-  network: bigint;
-  prefix: number;
-}
-
-/** An address as a number: IPv4 in 32 bits, IPv6 in 128 (an IPv4-mapped IPv6 address counts as IPv4). */
-const IPV4 = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-
-/**
- * 4, 6 or 0, like `net.isIP` — without it: node:net builds its large IPv6 regular expression on first use (~7 ms,
- * at start-up, when the fixtures' access lists are checked). IPv6 is left to the URL parser.
- */
-export function isIP(ip: string): 0 | 4 | 6 {
-  if (IPV4.test(ip)) return 4;
-  return ip.includes(':') && /^[0-9a-fA-F:.]+$/.test(ip) && URL.canParse(`http://[${ip}]/`) ? 6 : 0;
-}
-
-export function parseIp(raw: string): { family: 4 | 6; value: bigint } | undefined {
-  let ip = raw.trim();
-  if (ip.startsWith('[') && ip.endsWith(']')) ip = ip.slice(1, -1);
-  const zone = ip.indexOf('%');
-  if (zone !== -1) ip = ip.slice(0, zone);
-  const family = isIP(ip);
-  if (family === 4) return { family: 4, value: ipv4(ip) };
-  if (family !== 6) return undefined;
-  let head = ip;
-  let tailV4: bigint | undefined;
-  const lastColon = ip.lastIndexOf(':');
-  if (ip.includes('.', lastColon)) {
-    tailV4 = ipv4(ip.slice(lastColon + 1));
-    head = `${ip.slice(0, lastColon + 1)}0:0`;
-  }
-  const [left, right] = head.includes('::') ? head.split('::') : [head, undefined];
-  const l = left ? left.split(':') : [];
-  const r = right === undefined ? [] : right ? right.split(':') : [];
-  const groups = right === undefined ? l : [...l, ...Array(8 - l.length - r.length).fill('0'), ...r];
-  let value = 0n;
-  for (const g of groups) value = (value << 16n) | BigInt(parseInt(g, 16));
-  if (tailV4 !== undefined) value = (value & ~0xffffffffn) | tailV4;
-  // ::ffff:a.b.c.d is the IPv4 client a.b.c.d (what a dual-stack socket reports).
-  if (value >> 32n === 0xffffn) return { family: 4, value: value & 0xffffffffn };
-  return { family: 6, value };
-}
-
-function ipv4(ip: string): bigint {
-  return ip.split('.').reduce((acc, o) => (acc << 8n) | BigInt(Number(o)), 0n);
-}
-
-/** `10.0.0.0/8`, `::1/128`, or a bare address (a /32 or /128). Undefined when it is neither. */
-export function parseCidr(entry: string): Cidr | undefined {
-  const slash = entry.indexOf('/');
-  const addr = parseIp(slash === -1 ? entry : entry.slice(0, slash));
-  if (!addr) return undefined;
-  const max = addr.family === 4 ? 32 : 128;
-  let prefix = max;
-  if (slash !== -1) {
-    const p = entry.slice(slash + 1);
-    if (!/^\d{1,3}$/.test(p)) return undefined;
-    prefix = Number(p);
-    // The prefix length counts the bits of the address as written; an IPv4-mapped IPv6 block is the IPv4 block
-    // (::ffff:10.0.0.0/104 is 10.0.0.0/8).
-    const written = isIP(entry.slice(0, slash).replace(/^\[|\]$/g, '')) === 6 ? 128 : 32;
-    if (prefix > written) return undefined;
-    if (written === 128 && addr.family === 4) prefix = Math.max(0, prefix - 96);
-  }
-  return { family: addr.family, network: mask(addr.value, prefix, max), prefix };
-}
-
-function mask(value: bigint, prefix: number, bits: number): bigint {
-  if (prefix === 0) return 0n;
-  const hostBits = BigInt(bits - prefix);
-  return (value >> hostBits) << hostBits;
-}
-
-export function inCidr(ip: string, cidr: Cidr): boolean {
-  const a = parseIp(ip);
-  if (!a || a.family !== cidr.family) return false;
-  return mask(a.value, cidr.prefix, a.family === 4 ? 32 : 128) === cidr.network;
-}
-
 /** No access list (or an empty one) lets the key in from anywhere [doc]. */
 export function allowedFrom(key: ApiKey, ip: string): boolean {
-  return key.cidrs.length === 0 || key.cidrs.some((c) => inCidr(ip, c));
+  return key.accessListCheck.allows(ip);
 }
 
 // ---------------------------------------------------------------- Digest authentication

@@ -3,7 +3,7 @@ import { objectId, randomHex } from '../../core/ids.js';
 import { array, literal, number, object, optional, refine, SchemaError, string, type Infer } from '../../core/schema.js';
 import { DerivedCache, Table } from '../../core/store.js';
 import type { VendorEnv } from '../../core/types.js';
-import { isIP, parseCidr, type Cidr } from './auth.js';
+import { AccessList, isIP, parseCidr } from './iplist.js';
 import { NonceStore } from './digest.js';
 
 /** `desc` of an agent API key: at most 1,000 characters [doc]. */
@@ -156,7 +156,7 @@ export type Org = { id: string; name: string };
 export type Group = { id: string; orgId: string; name: string };
 export type Role = Infer<typeof role>;
 /** A programmatic API key (the digest credentials), with its access list parsed once. */
-export type ApiKey = Infer<typeof apiKey> & { cidrs: Cidr[] };
+export type ApiKey = Infer<typeof apiKey> & { accessListCheck: AccessList };
 /** An agent API key exactly as the API shows it (unmasked), plus its project. */
 export type AgentApiKey = Infer<typeof agentApiKey>;
 
@@ -194,7 +194,7 @@ export class OpsManagerModel {
         ...k,
         roles: k.roles.map((r) => ({ ...r })),
         accessList: k.accessList && [...k.accessList],
-        cidrs: (k.accessList ?? []).map((e) => parseCidr(e)!),
+        accessListCheck: new AccessList((k.accessList ?? []).map((e) => parseCidr(e)!)),
       };
       this.apiKeys.set(key.id, key);
       this.apiKeysByPublicKey.set(key.publicKey, key);
@@ -206,7 +206,7 @@ export class OpsManagerModel {
     return {
       orgs: [...this.orgs.values()].map((o) => ({ ...o })),
       groups: [...this.groups.values()].map((g) => ({ ...g })),
-      apiKeys: [...this.apiKeys.values()].map(({ cidrs: _cidrs, ...k }) => ({
+      apiKeys: [...this.apiKeys.values()].map(({ accessListCheck: _check, ...k }) => ({
         ...k,
         roles: k.roles.map((r) => ({ ...r })),
         ...(k.accessList ? { accessList: [...k.accessList] } : {}),

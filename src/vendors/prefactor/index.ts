@@ -35,6 +35,9 @@ export const prefactor: VendorDefinition<PrefactorModel, PrefactorFixture> = {
   renderError,
   // A Phoenix router answers a method the path lacks like a path it lacks: 404 not_found [inf].
   methodNotAllowed: '404',
+  cliOptions: [
+    { flag: 'jwt-secret', key: 'jwtSecret', type: 'string', describe: 'Prefactor: the HS256 secret its JWTs are signed with (default: random per run)' },
+  ],
   fallback(request, ctx) {
     throw new NotFound(`No resource at ${request.method} ${ctx.url.pathname}`, 'not_found');
   },

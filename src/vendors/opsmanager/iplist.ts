@@ -1,0 +1,81 @@
+/**
+ * IP access lists of programmatic API keys [doc]: entries are addresses or CIDR blocks of either family, checked
+ * with node:net's `BlockList`. The one module of this vendor that reaches node:net, so a browser build can swap it.
+ * Entries are validated here without node:net (fixtures are checked at start-up, and node:net's address checks
+ * build a large IPv6 regular expression on first use, ~7 ms); a key's `BlockList` is built on its first check.
+ */
+import { BlockList } from 'node:net';
+
+/** A parsed access-list entry: the address as written (zone and brackets removed) and the prefix length. */
+export interface Cidr {
+  family: 4 | 6;
+  address: string;
+  prefix: number;
+}
+
+const IPV4 = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/** 4, 6 or 0, like `net.isIP` (IPv6 is left to the URL parser). */
+export function isIP(ip: string): 0 | 4 | 6 {
+  if (IPV4.test(ip)) return 4;
+  return ip.includes(':') && /^[0-9a-fA-F:.]+$/.test(ip) && URL.canParse(`http://[${ip}]/`) ? 6 : 0;
+}
+
+/** An address as checked: brackets and zone removed; an IPv4-mapped IPv6 address (`::ffff:10.0.0.1`) is its IPv4 address. */
+function normalise(raw: string): { family: 4 | 6; address: string } | undefined {
+  let ip = raw.trim();
+  if (ip.startsWith('[') && ip.endsWith(']')) ip = ip.slice(1, -1);
+  const zone = ip.indexOf('%');
+  if (zone !== -1) ip = ip.slice(0, zone);
+  const family = isIP(ip);
+  if (family === 4) return { family, address: ip };
+  if (family !== 6) return undefined;
+  // The URL parser writes the canonical form: a mapped address as `::ffff:a00:1`.
+  const canonical = new URL(`http://[${ip}]/`).hostname.slice(1, -1);
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(canonical);
+  if (!mapped) return { family: 6, address: canonical };
+  const hi = parseInt(mapped[1], 16);
+  const lo = parseInt(mapped[2], 16);
+  return { family: 4, address: `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}` };
+}
+
+/** `10.0.0.0/8`, `::1/128`, or a bare address (a /32 or /128). Undefined when it is neither. */
+export function parseCidr(entry: string): Cidr | undefined {
+  const slash = entry.indexOf('/');
+  const written = slash === -1 ? entry : entry.slice(0, slash);
+  const addr = normalise(written);
+  if (!addr) return undefined;
+  let prefix = addr.family === 4 ? 32 : 128;
+  if (slash !== -1) {
+    const p = entry.slice(slash + 1);
+    if (!/^\d{1,3}$/.test(p)) return undefined;
+    prefix = Number(p);
+    // The prefix length counts the bits of the address as written; an IPv4-mapped IPv6 block is the IPv4 block
+    // (::ffff:10.0.0.0/104 is 10.0.0.0/8).
+    const bits = isIP(written.replace(/^\[|\]$/g, '').replace(/%.*$/, '')) === 6 ? 128 : 32;
+    if (prefix > bits) return undefined;
+    if (bits === 128 && addr.family === 4) prefix = Math.max(0, prefix - 96);
+  }
+  return { family: addr.family, address: addr.address, prefix };
+}
+
+/** The addresses an access list lets in. No entries: everyone [doc]. */
+export class AccessList {
+  private list: BlockList | undefined;
+
+  constructor(readonly cidrs: readonly Cidr[]) {}
+
+  allows(ip: string): boolean {
+    if (this.cidrs.length === 0) return true;
+    const a = normalise(ip);
+    if (!a) return false;
+    if (!this.list) {
+      this.list = new BlockList();
+      for (const c of this.cidrs) this.list.addSubnet(c.address, c.prefix, c.family === 4 ? 'ipv4' : 'ipv6');
+    }
+    return this.list.check(a.address, a.family === 4 ? 'ipv4' : 'ipv6');
+  }
+}
+
+/** Whether one entry lets `ip` in. */
+export const inCidr = (ip: string, cidr: Cidr): boolean => new AccessList([cidr]).allows(ip);

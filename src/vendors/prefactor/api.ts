@@ -9,7 +9,7 @@ import {
   type TokenScope,
   type TokenStatus,
 } from './model.js';
-import { details } from './routes.js';
+import { details } from './wire.js';
 
 /** ApiToken_Details exactly as the API answers it. */
 export type ApiTokenDetails = ReturnType<typeof details>;

@@ -3,8 +3,8 @@ import type { Route, RouteContext } from '../../core/types.js';
 import { assertCanReach, authenticate, type Caller } from './auth.js';
 import { badRequest, FieldErrors, invalidAction, JSON_TYPE, notFound, notPermitted, validationError } from './errors.js';
 import { signApiToken } from './jwt.js';
+import { details, summary } from './wire.js';
 import {
-  availableActions,
   IDEMPOTENCY_KEY_MAX,
   looksLikePfid,
   parseRfc3339,
@@ -33,28 +33,6 @@ export const PAGE_SIZE_MAX = 100;
 export const DEFAULT_SORTING: Sorting = { field: 'id', direction: 'asc', nulls: 'auto' };
 /** Fields a list can be sorted by [inf: the docs show the sorting input, not the list of fields]. */
 export const SORT_FIELDS: readonly SortField[] = ['id', 'inserted_at', 'updated_at', 'expires_at', 'last_used_at', 'status', 'token_scope'];
-
-// ---------------------------------------------------------------- wire shapes
-
-/** ApiToken_Summary [doc], with today's `agent_id` / `agent_deployment_id` [code]. */
-const summary = (t: ApiToken) => ({
-  id: t.id,
-  type: 'api_token',
-  account_id: t.account_id,
-  token_scope: t.token_scope,
-  status: t.status,
-  environment_id: t.environment_id,
-  agent_id: t.agent_id,
-  agent_deployment_id: t.agent_deployment_id,
-  created_by_admin_user_id: t.created_by_admin_user_id,
-  expires_at: t.expires_at,
-  last_used_at: t.last_used_at,
-  inserted_at: t.inserted_at,
-  updated_at: t.updated_at,
-});
-
-/** ApiToken_Details = the summary plus `available_actions` [doc]. */
-export const details = (t: ApiToken) => ({ ...summary(t), available_actions: availableActions(t.status) });
 
 const ok = (body: Record<string, unknown>) => json({ status: 'success', ...body }, 200, {}, JSON_TYPE);
 

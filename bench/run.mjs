@@ -723,13 +723,17 @@ if (only.includes('scale') && results.scale.start_small) {
       `≤ +100 MB${goal(`RSS with ${n(S.big)} tokens ≤ 100 MB above ${S.small}`, sc.start_big.hwm - sc.start_small.hwm <= 100 * 2 ** 20, mb(sc.start_big.hwm - sc.start_small.hwm))}`],
   ];
   if (sc.inproc) {
-    const names = { get: 'get-by-id', first: `first page (limit ${sc.inproc.limit})`, last: `last page (limit ${sc.inproc.limit}, marker)`, create: 'create (no goal; shows insert cost)' };
-    for (const op of ['get', 'first', 'last', 'create']) {
+    const names = { get: 'get-by-id', first: `first page (limit ${sc.inproc.limit})`, last: `last page (limit ${sc.inproc.limit}, marker)`, create: 'create (no goal; shows insert cost)', persist: 'create with --persist (change log)' };
+    for (const op of ['get', 'first', 'last', 'create', 'persist']) {
       const o = sc.inproc.ops[op];
       if (!o) continue;
       const r = ratio(o.big.medianUs, o.small.medianUs);
       rows.push([`${names[op]} µs, median (p99)`, `${fmt(o.small.medianUs, 1)} (${fmt(o.small.p99Us, 0)})`, `${fmt(o.big.medianUs, 1)} (${fmt(o.big.p99Us, 0)})`, fmtRatio(r),
-        op === 'create' ? '—' : `≤ 1.3×${goal(`${names[op]} at ${n(S.big)} within 1.3× of ${S.small}`, r <= 1.3, fmtRatio(r))}`]);
+        op === 'create'
+          ? '—'
+          : op === 'persist'
+            ? `≤ 2×${goal(`${names[op]} at ${n(S.big)} within 2× of ${S.small}`, r <= 2, fmtRatio(r))}`
+            : `≤ 1.3×${goal(`${names[op]} at ${n(S.big)} within 1.3× of ${S.small}`, r <= 1.3, fmtRatio(r))}`]);
     }
   }
   out.push('', `### Scale: ${n(S.small)} vs ${n(S.big)} agent tokens in one tenant (latencies in-process: emulator.handle(new Request(…)) + body read)`, '');

@@ -9,6 +9,9 @@
 //
 // Prints { load: { small, big } (ms to create each emulator), ops: { get|first|last|create: { small, big } } } with
 // median/p99 latency in µs per operation.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { median, percentile } from './lib/common.mjs';
 
@@ -40,7 +43,7 @@ const opUrl = {
 
 async function once(side, url, op) {
   const init =
-    op === 'create'
+    op === 'create' || op === 'persist'
       ? { method: 'POST', headers: { 'x-auth-token': job.token, 'content-type': 'application/json' }, body: '{"label":"scale"}' }
       : { headers: { 'x-auth-token': job.token } };
   const res = await side.emulator.handle(new Request(url, init), { origin });
@@ -50,8 +53,16 @@ async function once(side, url, op) {
 opUrl.create = () => base;
 
 const ops = {};
-// create last: it adds tokens (rounds × batch to each side, a few % of the big one).
-for (const op of ['get', 'first', 'last', 'create']) {
+opUrl.persist = () => base;
+// create last: it adds tokens (rounds × batch to each side, a few % of the big one). Then the same create with
+// `--persist` (persistTo in a temporary directory): its cost should follow the change, not the state.
+for (const op of ['get', 'first', 'last', 'create', 'persist']) {
+  if (op === 'persist') {
+    const { persistTo } = await import('../dist/index.js');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tae-scale-persist-'));
+    for (const size of ['small', 'big']) sides[size].persisted = await persistTo(sides[size].emulator, path.join(dir, `${size}.json`));
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
   const samples = { small: [], big: [] };
   // Warm both sides (JIT) before recording.
   for (const size of ['small', 'big']) for (let i = 0; i < batch; i++) await once(sides[size], opUrl[op](sides[size], i), op);

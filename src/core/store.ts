@@ -2,8 +2,49 @@
  * In-memory tables: a Map by id for O(1) lookups, and per-partition (tenant, project, account) id lists kept
  * sorted, so marker and offset pagination is a binary search plus a slice, never a scan of the whole table.
  */
-export class Table<T> {
+/**
+ * A collection that reports which records change (set, deleted or changed in place), by id: what persistence
+ * writes to its change log, so that its cost follows the change, not the size of the state.
+ */
+export interface Tracked {
+  /** The one listener (persistence), or undefined to stop. */
+  track(listener: ((id: string) => void) | undefined): void;
+}
+
+/** `f(v)`, or undefined for a record that is gone (a persisted collection's `export`). */
+export const ifPresent = <T, R>(v: T | undefined, f: (v: T) => R): R | undefined => (v === undefined ? undefined : f(v));
+
+/** A Map of records by id that reports its changes (see `Tracked`). */
+export class TrackedMap<V> extends Map<string, V> implements Tracked {
+  private listener: ((id: string) => void) | undefined = undefined;
+
+  track(listener: ((id: string) => void) | undefined): void {
+    this.listener = listener;
+  }
+  override set(id: string, value: V): this {
+    super.set(id, value);
+    this.listener?.(id);
+    return this;
+  }
+  override delete(id: string): boolean {
+    const had = super.delete(id);
+    if (had) this.listener?.(id);
+    return had;
+  }
+  override clear(): void {
+    const ids = this.listener ? [...this.keys()] : [];
+    super.clear();
+    for (const id of ids) this.listener?.(id);
+  }
+  /** A record changed without `set` (a field updated in place). */
+  changedInPlace(id: string): void {
+    this.listener?.(id);
+  }
+}
+
+export class Table<T> implements Tracked {
   private readonly byId = new Map<string, T>();
+  private listener: ((id: string) => void) | undefined = undefined;
   private readonly parts = new Map<string, SortedIds>();
   /** Per partition, the tick of its last change (ticks never repeat, not even after `clear`). */
   private readonly versions = new Map<string, number>();
@@ -35,9 +76,19 @@ export class Table<T> {
     return this.versions.get(partition) ?? 0;
   }
 
+  track(listener: ((id: string) => void) | undefined): void {
+    this.listener = listener;
+  }
+
+  /** A record changed without `set` (a field updated in place): persistence hears of it. */
+  changedInPlace(id: string): void {
+    this.listener?.(id);
+  }
+
   /** Insert or replace (the partition of a record never changes). */
   set(record: T): T {
     const id = this.idOf(record);
+    this.listener?.(id);
     this.versions.set(this.partitionOf(record), ++this.tick);
     if (!this.byId.has(id)) {
       const key = this.partitionOf(record);
@@ -58,6 +109,7 @@ export class Table<T> {
     const touched = new Set<string>();
     for (const record of records) {
       const id = this.idOf(record);
+      this.listener?.(id);
       const key = this.partitionOf(record);
       touched.add(key);
       if (!this.byId.has(id)) {
@@ -82,6 +134,7 @@ export class Table<T> {
     const record = this.byId.get(id);
     if (record === undefined) return undefined;
     this.byId.delete(id);
+    this.listener?.(id);
     const key = this.partitionOf(record);
     this.parts.get(key)?.remove(id);
     this.versions.set(key, ++this.tick);
@@ -89,6 +142,7 @@ export class Table<T> {
   }
 
   clear(): void {
+    if (this.listener) for (const id of this.byId.keys()) this.listener(id);
     this.byId.clear();
     this.parts.clear();
     for (const key of this.versions.keys()) this.versions.set(key, ++this.tick);

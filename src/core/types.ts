@@ -10,6 +10,7 @@ import type { EmulatorRequest, EmulatorResponse } from './http.js';
 import type { Journal } from './journal.js';
 import type { RateLimitConfig, RateLimits, RateLimitState } from './ratelimit.js';
 import type { Schema } from './schema.js';
+import type { Tracked } from './store.js';
 
 export type VendorName = string;
 
@@ -131,6 +132,22 @@ export interface VendorDefinition<S = any, F = any> {
   secrets?: { headers?: string[]; fields?: string[] };
   /** The vendor's own command-line options. */
   cliOptions?: VendorCliOption[];
+  /**
+   * The collections of the vendor's fixture format, tracked record by record, so `--persist` writes each change
+   * as it happens (a line per changed record) instead of the whole state. Without it, a change of this vendor
+   * rewrites the state file.
+   */
+  persist?(state: S): Record<string, PersistedCollection>;
+}
+
+/** One collection of a vendor's fixture format (`agentTokens`), as persistence sees it. */
+export interface PersistedCollection {
+  /** The live records, reporting their changes by id. */
+  source: Tracked;
+  /** The record of `id` in the fixture format, or undefined when it is gone. */
+  export(id: string): unknown;
+  /** The id of a record in the fixture format (the id `source` reports). */
+  idOf(record: any): string;
 }
 
 export interface EmulatorOptions {

@@ -48,6 +48,7 @@ export const opsmanager: VendorDefinition<OpsManagerModel, OpsManagerFixture> = 
   fixtureSchema,
   createState: (fixture, env) => new OpsManagerModel(fixture, env),
   exportState: (state) => state.export(),
+  persist: (state) => state.persisted(),
   api: (state) => opsManagerApi(state),
   routes,
   renderError,

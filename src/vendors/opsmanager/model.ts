@@ -1,8 +1,8 @@
 import type { Clock } from '../../core/clock.js';
 import { objectId, randomHex } from '../../core/ids.js';
 import { array, literal, number, object, optional, refine, SchemaError, string, type Infer } from '../../core/schema.js';
-import { DerivedCache, Table } from '../../core/store.js';
-import type { VendorEnv } from '../../core/types.js';
+import { DerivedCache, ifPresent, Table, TrackedMap } from '../../core/store.js';
+import type { PersistedCollection, VendorEnv } from '../../core/types.js';
 import { AccessList, isIP, parseCidr } from './iplist.js';
 import { NonceStore } from './digest.js';
 
@@ -167,10 +167,16 @@ export interface OpsManagerOptions {
   strictNonceCount?: boolean;
 }
 
+const exportApiKey = ({ accessListCheck: _check, ...k }: ApiKey) => ({
+  ...k,
+  roles: k.roles.map((r) => ({ ...r })),
+  ...(k.accessList ? { accessList: [...k.accessList] } : {}),
+});
+
 export class OpsManagerModel {
-  readonly orgs = new Map<string, Org>();
-  readonly groups = new Map<string, Group>();
-  readonly apiKeys = new Map<string, ApiKey>();
+  readonly orgs = new TrackedMap<Org>();
+  readonly groups = new TrackedMap<Group>();
+  readonly apiKeys = new TrackedMap<ApiKey>();
   readonly apiKeysByPublicKey = new Map<string, ApiKey>();
   /** Agent API keys by `_id`, partitioned by project. */
   /** Serialised list answers, reused while a project's keys are unchanged (keys are never edited in place). */
@@ -206,12 +212,20 @@ export class OpsManagerModel {
     return {
       orgs: [...this.orgs.values()].map((o) => ({ ...o })),
       groups: [...this.groups.values()].map((g) => ({ ...g })),
-      apiKeys: [...this.apiKeys.values()].map(({ accessListCheck: _check, ...k }) => ({
-        ...k,
-        roles: k.roles.map((r) => ({ ...r })),
-        ...(k.accessList ? { accessList: [...k.accessList] } : {}),
-      })),
+      apiKeys: [...this.apiKeys.values()].map(exportApiKey),
       agentApiKeys: [...this.agentApiKeys.values()].map((a) => ({ ...a })),
+    };
+  }
+
+  /** Each collection of the fixture format, record by record (`--persist` writes changes as they happen). */
+  persisted(): Record<string, PersistedCollection> {
+    const copy = <T extends object>(v: T) => ({ ...v });
+    const byId = (r: { id: string }) => r.id;
+    return {
+      orgs: { source: this.orgs, export: (id) => ifPresent(this.orgs.get(id), copy), idOf: byId },
+      groups: { source: this.groups, export: (id) => ifPresent(this.groups.get(id), copy), idOf: byId },
+      apiKeys: { source: this.apiKeys, export: (id) => ifPresent(this.apiKeys.get(id), exportApiKey), idOf: byId },
+      agentApiKeys: { source: this.agentApiKeys, export: (id) => ifPresent(this.agentApiKeys.get(id), copy), idOf: (a: AgentApiKey) => a._id },
     };
   }
 

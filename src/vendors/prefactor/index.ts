@@ -30,6 +30,7 @@ export const prefactor: VendorDefinition<PrefactorModel, PrefactorFixture> = {
   fixtureSchema,
   createState: (fixture, env) => new PrefactorModel(fixture, env),
   exportState: (state) => state.export(),
+  persist: (state) => state.persisted(),
   api: (state) => prefactorApi(state),
   routes,
   renderError,

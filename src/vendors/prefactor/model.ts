@@ -2,8 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Clock } from '../../core/clock.js';
 import { array, boolean, literal, nullable, object, optional, refine, SchemaError, string, type Infer } from '../../core/schema.js';
-import { Table } from '../../core/store.js';
-import type { VendorEnv } from '../../core/types.js';
+import { ifPresent, Table, TrackedMap } from '../../core/store.js';
+import type { PersistedCollection, VendorEnv } from '../../core/types.js';
+
+const exportToken = ({ bearer, ...t }: ApiToken) => ({
+  ...t,
+  type: 'api_token' as const,
+  available_actions: availableActions(t.status),
+  token: bearer,
+});
 
 // ---------------------------------------------------------------- vocabulary
 
@@ -276,9 +283,9 @@ function secretFor(env: VendorEnv): Uint8Array {
 }
 
 export class PrefactorModel {
-  readonly accounts = new Map<string, Account>();
-  readonly environments = new Map<string, Environment>();
-  readonly adminUsers = new Map<string, AdminUser>();
+  readonly accounts = new TrackedMap<Account>();
+  readonly environments = new TrackedMap<Environment>();
+  readonly adminUsers = new TrackedMap<AdminUser>();
   /** Tokens partitioned by account, ids kept sorted. */
   readonly apiTokens = new Table<ApiToken>(
     (t) => t.id,
@@ -335,12 +342,19 @@ export class PrefactorModel {
       accounts: [...this.accounts.values()].map((a) => ({ ...a })),
       environments: [...this.environments.values()].map((e) => ({ ...e })),
       adminUsers: [...this.adminUsers.values()].map((u) => ({ ...u })),
-      apiTokens: [...this.apiTokens.values()].map(({ bearer, ...t }) => ({
-        ...t,
-        type: 'api_token' as const,
-        available_actions: availableActions(t.status),
-        token: bearer,
-      })),
+      apiTokens: [...this.apiTokens.values()].map(exportToken),
+    };
+  }
+
+  /** Each collection of the fixture format, record by record (`--persist` writes changes as they happen). */
+  persisted(): Record<string, PersistedCollection> {
+    const copy = <T extends object>(v: T) => ({ ...v });
+    const byId = (r: { id: string }) => r.id;
+    return {
+      accounts: { source: this.accounts, export: (id) => ifPresent(this.accounts.get(id), copy), idOf: byId },
+      environments: { source: this.environments, export: (id) => ifPresent(this.environments.get(id), copy), idOf: byId },
+      adminUsers: { source: this.adminUsers, export: (id) => ifPresent(this.adminUsers.get(id), copy), idOf: byId },
+      apiTokens: { source: this.apiTokens, export: (id) => ifPresent(this.apiTokens.get(id), exportToken), idOf: byId },
     };
   }
 
@@ -400,6 +414,7 @@ export class PrefactorModel {
   setStatus(t: ApiToken, status: TokenStatus): ApiToken {
     t.status = status;
     t.updated_at = this.nowString();
+    this.apiTokens.changedInPlace(t.id);
     return t;
   }
 
@@ -413,6 +428,7 @@ export class PrefactorModel {
   /** Records a use of the token (`last_used_at`, emulator clock). */
   touch(t: ApiToken): void {
     t.last_used_at = this.nowString();
+    this.apiTokens.changedInPlace(t.id);
   }
 
   /**

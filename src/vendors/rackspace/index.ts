@@ -67,6 +67,7 @@ export const rackspace: VendorDefinition<RackspaceModel, RackspaceFixture> = {
   fixtureSchema,
   createState: (fixture, env) => new RackspaceModel(fixture, env),
   exportState: (state) => state.export(),
+  persist: (state) => state.persisted(),
   api: (state) => rackspaceApi(state),
   routes,
   renderError,

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
 import { randomBase64Url, randomHex } from '../../core/ids.js';
 import { array, nullable, object, optional, refine, SchemaError, string, type Infer } from '../../core/schema.js';
-import { DerivedCache, Table } from '../../core/store.js';
-import type { VendorEnv } from '../../core/types.js';
+import { DerivedCache, ifPresent, Table, TrackedMap } from '../../core/store.js';
+import type { PersistedCollection, VendorEnv } from '../../core/types.js';
 
 /** Identity tokens last 24 hours [doc]. */
 export const IDENTITY_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
@@ -92,8 +92,8 @@ export interface IdentityToken {
 }
 
 export class RackspaceModel {
-  readonly users = new Map<string, User>();
-  readonly identityTokens = new Map<string, IdentityToken>();
+  readonly users = new TrackedMap<User>();
+  readonly identityTokens = new TrackedMap<IdentityToken>();
   readonly agentTokens = new Table<AgentToken>(
     (t) => t.id,
     (t) => t.tenantId,
@@ -122,15 +122,22 @@ export class RackspaceModel {
 
   export(): RackspaceFixture {
     return {
-      users: [...this.users.values()].map(({ id, ...u }) => ({ ...u, id })),
+      users: [...this.users.values()].map(exportUser),
       agentTokens: [...this.agentTokens.values()].map((t) => ({ ...t })),
-      identityTokens: [...this.identityTokens.values()].map((t) => ({
-        id: t.id,
-        username: t.username,
-        tenantId: t.tenantId,
-        expires: new Date(t.expiresMs).toISOString(),
-        authenticatedBy: t.authenticatedBy,
-      })),
+      identityTokens: [...this.identityTokens.values()].map(exportIdentityToken),
+    };
+  }
+
+  /** Each collection of the fixture format, record by record (`--persist` writes changes as they happen). */
+  persisted(): Record<string, PersistedCollection> {
+    return {
+      users: { source: this.users, export: (id) => ifPresent(this.users.get(id), exportUser), idOf: (u: User) => u.username },
+      agentTokens: { source: this.agentTokens, export: (id) => ifPresent(this.agentTokens.get(id), (t) => ({ ...t })), idOf: (t: AgentToken) => t.id },
+      identityTokens: {
+        source: this.identityTokens,
+        export: (id) => ifPresent(this.identityTokens.get(id), exportIdentityToken),
+        idOf: (t: { id: string }) => t.id,
+      },
     };
   }
 
@@ -167,6 +174,15 @@ export class RackspaceModel {
     return this.agentTokens.set({ tenantId, id, token: id, label });
   }
 }
+
+const exportUser = ({ id, ...u }: User) => ({ ...u, id });
+const exportIdentityToken = (t: IdentityToken) => ({
+  id: t.id,
+  username: t.username,
+  tenantId: t.tenantId,
+  expires: new Date(t.expiresMs).toISOString(),
+  authenticatedBy: t.authenticatedBy,
+});
 
 /** A stable user id for users whose fixture gives none (Rackspace user ids are opaque strings). */
 export function userIdFor(username: string): string {

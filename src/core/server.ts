@@ -140,28 +140,68 @@ async function serve(emulator: Emulator, req: IncomingMessage, res: ServerRespon
 function readAll(req: IncomingMessage): Promise<Buffer | undefined> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.once('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
-    req.once('error', () => resolve(undefined));
-    req.once('aborted', () => resolve(undefined));
+    let settled = false;
+    const settle = (value: Buffer | undefined) => {
+      if (settled) return;
+      settled = true;
+      req.off('data', onData);
+      resolve(value);
+    };
+    const onData = (c: Buffer) => chunks.push(c);
+    req.on('data', onData);
+    req.once('end', () => settle(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    req.once('error', () => settle(undefined));
+    req.once('aborted', () => settle(undefined));
+    // A connection that closes before the body ends never emits `end`.
+    req.once('close', () => settle(req.complete ? Buffer.concat(chunks) : undefined));
   });
 }
 
+/**
+ * The request body as a web stream. Node's stream events keep coming after the consumer has cancelled (a handler
+ * that refuses a body as too large cancels it, and the rest still arrives, then `end`), and a stream controller
+ * throws when used after it closed, errored or was cancelled — an uncaught throw inside an event listener, which
+ * ends the process. So the stream has one state, and every event checks it.
+ */
 function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let open = true;
+  const detach = () => {
+    open = false;
+    req.off('data', onData);
+    req.off('end', onEnd);
+    req.off('error', onError);
+  };
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  const onData = (chunk: Buffer) => {
+    if (!open) return;
+    controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    if ((controller.desiredSize ?? 1) <= 0) req.pause();
+  };
+  const onEnd = () => {
+    if (!open) return;
+    detach();
+    controller.close();
+  };
+  const onError = (e: Error) => {
+    if (!open) return;
+    detach();
+    controller.error(e);
+  };
   return new ReadableStream<Uint8Array>({
-    start(controller) {
-      req.on('data', (chunk: Buffer) => {
-        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-        if ((controller.desiredSize ?? 1) <= 0) req.pause();
-      });
-      req.once('end', () => controller.close());
-      req.once('error', (e) => controller.error(e));
+    start(c) {
+      controller = c;
+      req.on('data', onData);
+      req.on('end', onEnd);
+      req.on('error', onError);
+      // Errors after the stream is done (a client gone mid-body) are expected; an unheard 'error' would throw.
+      req.on('error', () => undefined);
     },
     pull() {
-      req.resume();
+      if (open) req.resume();
     },
     cancel() {
-      req.removeAllListeners('data');
+      detach();
+      // The rest of the body is read and dropped (the answer says `Connection: close`).
       req.resume();
     },
   });

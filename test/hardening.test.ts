@@ -1,0 +1,58 @@
+/**
+ * One regression test per defect found by the hardening review (issue 10): each tries the attack again against the
+ * node:http server (and MSW where the defect was there) and checks the clear answer, the process still serving,
+ * and nothing changed that should not have.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createEmulator, type Emulator, type RunningServer } from '../src/index.js';
+import { send } from './support/raw-http.js';
+
+let emulator: Emulator;
+let server: RunningServer;
+beforeAll(async () => {
+  emulator = createEmulator();
+  server = await emulator.listen({ port: 0 });
+});
+afterAll(() => server.close());
+beforeEach(() => emulator.reset());
+
+const health = async () => (await fetch(`${server.url}/__emulator/health`)).status;
+
+describe('1. a body over the limit is refused and the process keeps serving', () => {
+  const big = Buffer.alloc(1_100_000, 'a');
+  // The defect threw from a stream event listener: uncaught, it ended the process (Vitest would only report it).
+  const uncaught: unknown[] = [];
+  const onUncaught = (e: unknown) => uncaught.push(e);
+  beforeAll(() => void process.on('uncaughtException', onUncaught));
+  afterAll(() => void process.off('uncaughtException', onUncaught));
+  const slices = (b: Buffer, n = 16) => Array.from({ length: n }, (_, i) => b.subarray((i * b.length) / n, ((i + 1) * b.length) / n));
+
+  it.each([
+    ['POST', '/v2.0/tokens'],
+    ['POST', '/v1.0/123456/agent_tokens'],
+    ['POST', '/api/v1/api_token'],
+    ['POST', '/__emulator/faults'],
+  ])('chunked %s %s → 413, then healthy', async (method, path) => {
+    const res = await send(server.url, path, { method, headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, chunks: [big] });
+    expect([401, 413]).toContain(res.status);
+    if (path === '/v2.0/tokens' || path === '/__emulator/faults') expect(res.status).toBe(413);
+    expect(res.text.length).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 100)); // the rest of the body arrives after the answer
+    expect(await health()).toBe(200);
+    expect(uncaught).toEqual([]);
+  });
+
+  it('sized bodies over the limit → 413, repeatedly, then healthy', async () => {
+    for (let i = 0; i < 5; i++) {
+      const res = await send(server.url, '/v2.0/tokens', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': String(big.length) },
+        chunks: i % 2 ? [big] : slices(big),
+      });
+      expect(res.status).toBe(413);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await health()).toBe(200);
+    expect(uncaught).toEqual([]);
+  });
+});

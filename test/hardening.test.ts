@@ -56,3 +56,46 @@ describe('1. a body over the limit is refused and the process keeps serving', ()
     expect(uncaught).toEqual([]);
   });
 });
+
+describe('2. secrets never reach the journal, whatever the body is labelled', () => {
+  const password = 'Alice-Passw0rd';
+  const json = JSON.stringify({ auth: { passwordCredentials: { username: 'alice', password } } });
+  const form = `auth[passwordCredentials][username]=alice&auth[passwordCredentials][password]=${password}`;
+  const journalText = async () => JSON.stringify(await (await fetch(`${server.url}/__emulator/requests`)).json());
+
+  it.each([
+    ['JSON as text/plain', json, 'text/plain'],
+    ['JSON with no type', json, undefined],
+    ['JSON as a form', json, 'application/x-www-form-urlencoded'],
+    ['a form (curl default)', form, 'application/x-www-form-urlencoded'],
+    ['a form as JSON', form, 'application/json'],
+    ['truncated JSON', json.slice(0, -4), 'application/json'],
+    ['text with a password pair', `password: ${password}\n`, 'text/plain'],
+  ])('%s', async (_name, body, type) => {
+    const res = await fetch(`${server.url}/v2.0/tokens`, { method: 'POST', headers: type ? { 'content-type': type } : {}, body });
+    expect(res.status).toBeLessThan(500);
+    const text = await journalText();
+    expect(text).toContain('/v2.0/tokens');
+    expect(text).not.toContain(password);
+  });
+
+  it('a JSON body nested 20,000 deep is kept truncated, its password never in clear', async () => {
+    const deep = '{"a":'.repeat(20_000) + JSON.stringify({ password }) + '}'.repeat(20_000);
+    const res = await fetch(`${server.url}/v2.0/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: deep });
+    expect(res.status).toBe(400);
+    const journal = await fetch(`${server.url}/__emulator/requests`);
+    expect(journal.status).toBe(200);
+    const text = await journal.text();
+    expect(text).not.toContain(password);
+    expect(text).toContain('TRUNCATED');
+  });
+
+  it('the identity token a client receives is redacted in the answer and in later requests', async () => {
+    const res = await fetch(`${server.url}/v2.0/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ auth: { 'RAX-KSKEY:apiKeyCredentials': { username: 'alice', apiKey: '0123456789abcdef0123456789abcdef' } } }) });
+    const token = (await res.json()).access.token.id as string;
+    await fetch(`${server.url}/v1.0/123456/agent_tokens?token=${token}`, { headers: { 'x-auth-token': token } });
+    const text = await journalText();
+    expect(text).not.toContain(token);
+    expect(text).not.toContain('0123456789abcdef0123456789abcdef');
+  });
+});

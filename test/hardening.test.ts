@@ -99,3 +99,48 @@ describe('2. secrets never reach the journal, whatever the body is labelled', ()
     expect(text).not.toContain('0123456789abcdef0123456789abcdef');
   });
 });
+
+describe('3. the clock only moves to instants every model can store', () => {
+  const clockCall = (body: unknown) =>
+    fetch(`${server.url}/__emulator/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  it.each([{ set: 1e20 }, { advance: '9999999999w' }, { advance: -1e17 }, { set: '+275760-09-12T12:00:00Z' }, { set: -1 }, { set: '2030-01-01T00:00:00Z', advance: '500000w' }])(
+    '%j → 400, the clock unchanged, vendors still answer',
+    async (body) => {
+      await clockCall({ set: '2030-01-01T00:00:00Z', freeze: true });
+      const res = await clockCall(body);
+      expect(res.status).toBe(400);
+      expect((await res.json()).message).toMatch(/outside|not a/);
+      expect(emulator.clock.now()).toBe(Date.parse('2030-01-01T00:00:00Z'));
+      const login = await fetch(`${server.url}/v2.0/tokens`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ auth: { 'RAX-KSKEY:apiKeyCredentials': { username: 'alice', apiKey: '0123456789abcdef0123456789abcdef' } } }),
+      });
+      expect(login.status).toBe(200);
+      expect((await fetch(`${server.url}/__emulator/state`)).status).toBe(200);
+    },
+  );
+
+  it('the last storable instant is accepted, a login then still works and the state still exports', async () => {
+    expect((await clockCall({ set: '9998-12-31T00:00:00Z', freeze: true })).status).toBe(200);
+    const login = await fetch(`${server.url}/v2.0/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ auth: { 'RAX-KSKEY:apiKeyCredentials': { username: 'alice', apiKey: '0123456789abcdef0123456789abcdef' } } }),
+    });
+    expect(login.status).toBe(200);
+    expect((await login.json()).access.token.expires).toMatch(/^9999-01-01T/);
+    const state = await fetch(`${server.url}/__emulator/state`);
+    expect(state.status).toBe(200);
+    expect(() => emulator.restore(emulator.snapshot())).not.toThrow();
+  });
+
+  it('the programmatic clock refuses the same instants without moving', () => {
+    emulator.clock.set('2030-01-01T00:00:00Z');
+    emulator.clock.freeze();
+    expect(() => emulator.clock.set(1e20)).toThrow(RangeError);
+    expect(() => emulator.clock.advance(-1e17)).toThrow(RangeError);
+    expect(emulator.clock.now()).toBe(Date.parse('2030-01-01T00:00:00Z'));
+  });
+});

@@ -1,4 +1,4 @@
-import { toEpochMs } from './clock.js';
+import { checkInstant, toEpochMs } from './clock.js';
 import { parseDuration } from './duration.js';
 import type { Emulator } from './emulator.js';
 import { EmulatorError } from './errors.js';
@@ -153,6 +153,8 @@ export function controlPlane(emulator: Emulator): (request: Request, url: URL) =
               if (typeof body.advance !== 'string' && typeof body.advance !== 'number') throw new TypeError('advance: expected a duration');
               advanceMs = parseDuration(body.advance);
             }
+            // Where the clock would end up, in the range every model can store.
+            if (setMs !== undefined || advanceMs !== undefined) checkInstant((setMs ?? clock.now()) + (advanceMs ?? 0));
           } catch (e) {
             throw bad((e as Error).message);
           }

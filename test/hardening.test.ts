@@ -144,3 +144,47 @@ describe('3. the clock only moves to instants every model can store', () => {
     expect(emulator.clock.now()).toBe(Date.parse('2030-01-01T00:00:00Z'));
   });
 });
+
+describe('4. requests that fail authentication leave no state behind', () => {
+  it('8,000 unauthenticated requests naming new tenants create no Rackspace counter', async () => {
+    const state = emulator.model<{ rate: Map<string, unknown> }>('rackspace');
+    const before = state.rate.size;
+    for (let i = 0; i < 8000; i += 200)
+      await Promise.all(
+        Array.from({ length: 200 }, (_, j) =>
+          emulator.handle(new Request(`https://monitoring.api.rackspacecloud.com/v1.0/${'t'.repeat(200)}${i + j}/agent_tokens`)).then((r) => {
+            expect(r.status).toBe(401);
+            expect(r.headers.get('x-ratelimit-remaining')).toBe('50000');
+          }),
+        ),
+      );
+    expect(state.rate.size).toBe(before);
+  });
+
+  it('an authenticated tenant is still counted', async () => {
+    const login = await emulator.handle(
+      new Request('https://identity.api.rackspacecloud.com/v2.0/tokens', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ auth: { 'RAX-KSKEY:apiKeyCredentials': { username: 'alice', apiKey: '0123456789abcdef0123456789abcdef' } } }),
+      }),
+    );
+    const token = (await login.json()).access.token.id;
+    const list = () => emulator.handle(new Request('https://monitoring.api.rackspacecloud.com/v1.0/123456/agent_tokens', { headers: { 'x-auth-token': token } }));
+    const a = Number((await list()).headers.get('x-ratelimit-remaining'));
+    const b = Number((await list()).headers.get('x-ratelimit-remaining'));
+    expect(b).toBe(a - 1);
+  });
+
+  it('configured budgets keep a bounded number of windows, swept as they end', async () => {
+    const { RateLimits, MAX_WINDOWS } = await import('../src/core/ratelimit.js');
+    const limits = new RateLimits();
+    limits.set('rackspace', { limit: 5, windowMs: 1000 });
+    for (let i = 0; i < MAX_WINDOWS + 5000; i++) limits.consume('rackspace', `tenant-${i}-${'x'.repeat(300)}`, 0);
+    expect(limits.size).toBeLessThanOrEqual(MAX_WINDOWS + 1);
+    // Once those windows have ended, new keys get their own windows again.
+    for (let i = 0; i < 2048; i++) limits.consume('rackspace', `later-${i}`, 5000);
+    expect(limits.size).toBeLessThan(MAX_WINDOWS / 2);
+    expect(limits.consume('rackspace', 'later-2047', 5000)).toMatchObject({ remaining: 3 });
+  });
+});

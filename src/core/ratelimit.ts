@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Configured request budgets per vendor (off unless configured): a fixed window per vendor and key (the vendor
  * chooses the key, e.g. Rackspace's tenant), counted on the emulator's clock.
@@ -43,12 +45,31 @@ export class RateLimits {
     this.windows.clear();
   }
 
-  /** Counts one request; undefined when the vendor has no budget. */
+  /** Windows kept before expired ones are swept (doubles with what is live, so a sweep is amortised). */
+  private nextSweep = 1024;
+  private overflowed = 0;
+
+  /**
+   * Counts one request; undefined when the vendor has no budget. Budgets are counted before authentication (a
+   * client over budget gets 429 whoever it is), and the key comes from the path, so anyone can name new keys: the
+   * windows are swept when they have doubled, at most `MAX_WINDOWS` are kept (past that, new keys share one
+   * overflow window), and a long key is kept as its hash.
+   */
   consume(vendor: string, key: string, now: number): RateLimitState | undefined {
     const config = this.configs.get(vendor);
     if (!config) return undefined;
-    const k = `${vendor}\u0000${key}`;
+    let k = `${vendor}\u0000${key.length > MAX_KEY_LENGTH ? createHash('sha256').update(key).digest('base64') : key}`;
     let w = this.windows.get(k);
+    // At the cap, a sweep every 1,024 overflowing requests keeps the work per request constant.
+    if (!w && (this.windows.size >= this.nextSweep || (this.windows.size >= MAX_WINDOWS && ++this.overflowed >= 1024))) {
+      this.sweep(now);
+      this.overflowed = 0;
+      this.nextSweep = Math.max(1024, this.windows.size * 2);
+    }
+    if (!w && this.windows.size >= MAX_WINDOWS) {
+      k = `${vendor}\u0000\u0000overflow`;
+      w = this.windows.get(k);
+    }
     if (!w || now >= w.start + config.windowMs || now < w.start) this.windows.set(k, (w = { start: now, count: 0 }));
     w.count++;
     return {
@@ -59,4 +80,22 @@ export class RateLimits {
       exceeded: w.count > config.limit,
     };
   }
+
+  /** Drops windows that have ended (or that a clock moved back has not reached). */
+  private sweep(now: number): void {
+    for (const [k, w] of this.windows) {
+      const windowMs = this.configs.get(k.slice(0, k.indexOf('\u0000')))?.windowMs ?? 0;
+      if (now >= w.start + windowMs || now < w.start) this.windows.delete(k);
+    }
+  }
+
+  /** How many windows are kept (tests check the bound). */
+  get size(): number {
+    return this.windows.size;
+  }
 }
+
+/** At most this many windows at once (a few MB at most). */
+export const MAX_WINDOWS = 10_000;
+/** Keys longer than this are kept as their hash. */
+const MAX_KEY_LENGTH = 128;

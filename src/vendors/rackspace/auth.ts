@@ -31,6 +31,8 @@ export function authenticate(request: Request, ctx: RouteContext<RackspaceModel>
       `The X-Auth-Token is not valid for tenant '${tenantId}'`,
       challenge,
     );
+  // Only an authenticated tenant is counted for X-RateLimit-* (see `decorate`): no state for strangers' requests.
+  ctx.locals.authenticatedTenant = tenantId;
   const level = Math.max(0, ...user.roles.map((r) => ROLE_LEVEL[r] ?? 0));
   const needed = LEVEL_FOR_METHOD[request.method] ?? 3;
   if (level < needed) {

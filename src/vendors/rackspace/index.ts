@@ -34,7 +34,13 @@ function decorate(response: Response, ctx: RouteContext<RackspaceModel>): void {
     h.set('x-ratelimit-remaining', String(configured.remaining));
     h.set('x-ratelimit-window', windowText(configured.windowMs));
   } else {
-    const used = tenantId ? ctx.state.countRequest(tenantId, RATE_LIMIT.windowMs).count : 0;
+    // A request that failed authentication is not counted (and creates no counter): a path can name any tenant.
+    const authenticated = ctx.locals.authenticatedTenant as string | undefined;
+    const used = authenticated
+      ? ctx.state.countRequest(authenticated, RATE_LIMIT.windowMs).count
+      : tenantId
+        ? ctx.state.requestsCounted(tenantId, RATE_LIMIT.windowMs)
+        : 0;
     h.set('x-ratelimit-limit', String(RATE_LIMIT.limit));
     h.set('x-ratelimit-remaining', String(Math.max(0, RATE_LIMIT.limit - used)));
     h.set('x-ratelimit-window', RATE_LIMIT.window);

@@ -168,7 +168,14 @@ export class RackspaceModel {
     return this.agentTokens.set({ tenantId, id, token: id, label });
   }
 
-  /** Counts one request against a tenant's 24 h window and returns how many it has used. */
+  /** How many requests a tenant has used in its current window, without counting one (or creating a counter). */
+  requestsCounted(tenantId: string, windowMs: number): number {
+    const r = this.rate.get(tenantId);
+    const now = this.clock.now();
+    return r && now - r.start < windowMs && now >= r.start ? r.count : 0;
+  }
+
+  /** Counts one request of an authenticated tenant against its 24 h window and returns how many it has used. */
   countRequest(tenantId: string, windowMs: number): { count: number; resetMs: number } {
     const now = this.clock.now();
     let r = this.rate.get(tenantId);

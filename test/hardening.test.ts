@@ -188,3 +188,36 @@ describe('4. requests that fail authentication leave no state behind', () => {
     expect(limits.consume('rackspace', 'later-2047', 5000)).toMatchObject({ remaining: 3 });
   });
 });
+
+describe('5. persisting with fewer vendors keeps the others’ sections', () => {
+  it('a run with only Rackspace leaves the Prefactor and Ops Manager sections as they were, through changes', async () => {
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { persistTo } = await import('../src/core/persist.js');
+    const file = join(mkdtempSync(join(tmpdir(), 'tae-h5-')), 's.json');
+    const all = createEmulator();
+    const first = await persistTo(all, file);
+    first.stop();
+    const before = JSON.parse(readFileSync(file, 'utf8'));
+    expect(Object.keys(before)).toEqual(expect.arrayContaining(['rackspace', 'prefactor', 'opsmanager']));
+
+    const only = createEmulator({ vendors: ['rackspace'] });
+    const second = await persistTo(only, file);
+    expect(second.loaded).toBe(true);
+    const res = await only.handle(
+      new Request('https://identity.api.rackspacecloud.com/v2.0/tokens', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ auth: { 'RAX-KSKEY:apiKeyCredentials': { username: 'alice', apiKey: '0123456789abcdef0123456789abcdef' } } }),
+      }),
+    );
+    expect(res.status).toBe(200);
+    await only.changed('test');
+    second.stop();
+    const after = JSON.parse(readFileSync(file, 'utf8'));
+    expect(after.prefactor).toEqual(before.prefactor);
+    expect(after.opsmanager).toEqual(before.opsmanager);
+    expect(after.rackspace.identityTokens.length).toBe(before.rackspace.identityTokens.length + 1);
+  });
+});

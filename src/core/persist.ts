@@ -13,6 +13,9 @@ export async function persistTo(emulator: Emulator, file: string): Promise<{ loa
   const [{ Low }, { JSONFile }] = await Promise.all([import('lowdb'), import('lowdb/node')]);
   const db = new Low<FixtureFile>(new JSONFile<FixtureFile>(file), {});
   let loaded = false;
+  // Sections of vendors not enabled in this run (and `$schema`) are carried over unchanged on every save: a run
+  // with `--vendors rackspace` must not erase what another run persisted for the others.
+  let kept: Record<string, unknown> = {};
   if (existsSync(file)) {
     try {
       await db.read();
@@ -25,10 +28,11 @@ export async function persistTo(emulator: Emulator, file: string): Promise<{ loa
       if (e instanceof FixtureError) throw new FixtureError(`${file}: ${e.message}`, file, e.jsonPath);
       throw e;
     }
+    kept = Object.fromEntries(Object.entries(db.data).filter(([k]) => !emulator.vendors.includes(k)));
     loaded = true;
   }
   const save = async () => {
-    db.data = emulator.snapshot();
+    db.data = { ...kept, ...emulator.snapshot() };
     await db.write();
   };
   await save();

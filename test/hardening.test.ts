@@ -221,3 +221,42 @@ describe('5. persisting with fewer vendors keeps the others’ sections', () => 
     expect(after.rackspace.identityTokens.length).toBe(before.rackspace.identityTokens.length + 1);
   });
 });
+
+describe('6. fault path patterns match in linear time', () => {
+  it('a pattern with many stars does not stop the event loop on a long path', async () => {
+    const rule = await fetch(`${server.url}/__emulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ path: '/v1.0/*a*a*a*a*a*a*a*a*a*a*a*a*b/agent_tokens', status: 503 }),
+    });
+    expect(rule.status).toBe(201);
+    const started = performance.now();
+    const res = await fetch(`${server.url}/v1.0/${'a'.repeat(5000)}/agent_tokens`);
+    expect(res.status).toBe(401); // no fault: the segment does not end in "b"
+    expect((await fetch(`${server.url}/v1.0/${'a'.repeat(40)}b/agent_tokens`)).status).toBe(503);
+    expect(await health()).toBe(200);
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+
+  it('keeps the documented meaning of * and **', async () => {
+    const { compilePattern } = await import('../src/core/faults.js');
+    const cases: [string, string, boolean][] = [
+      ['/v1.0/*/agent_tokens', '/v1.0/123/agent_tokens', true],
+      ['/v1.0/*/agent_tokens', '/v1.0/123/agent_tokens/', true],
+      ['/v1.0/*/agent_tokens', '/v1.0/1/2/agent_tokens', false],
+      ['/v1.0/*/agent_tokens', '/v1.0//agent_tokens', true],
+      ['/api/**', '/api', true],
+      ['/api/**', '/api/v1/api_token/x', true],
+      ['/api/**/suspend', '/api/v1/api_token/x/suspend', true],
+      ['/api/**/suspend', '/api/suspend', true],
+      ['/api/**/suspend', '/api/v1/suspended', false],
+      ['/a/**/b/**/c', '/a/x/b/y/b/c', true],
+      ['/a/**/b/**/c', '/a/c/b', false],
+      ['/x*y*z', '/xaayzz', true],
+      ['/x*y*z', '/xzy', false],
+      ['/ab*ba', '/aba', false],
+      ['/**', '/anything/at/all', true],
+    ];
+    for (const [pattern, path, expected] of cases) expect([pattern, path, compilePattern(pattern)(path)]).toEqual([pattern, path, expected]);
+  });
+});

@@ -260,3 +260,66 @@ describe('6. fault path patterns match in linear time', () => {
     for (const [pattern, path, expected] of cases) expect([pattern, path, compilePattern(pattern)(path)]).toEqual([pattern, path, expected]);
   });
 });
+
+describe('7. a web page cannot drive the loopback control plane', () => {
+  const port = () => new URL(server.url).port;
+
+  it.each([
+    ['POST', '/__emulator/faults', { origin: 'http://evil.example', 'content-type': 'text/plain' }, '{"status":503}'],
+    ['POST', '/__emulator/faults', { origin: 'http://evil.example', 'content-type': 'application/json' }, '{"status":503}'],
+    ['POST', '/__emulator/reset', { origin: 'http://evil.example' }, undefined],
+    ['POST', '/__emulator/reset', { origin: 'null' }, undefined],
+    ['GET', '/__emulator/state', { origin: 'http://localhost:3000' }, undefined],
+    ['GET', '/__emulator/state', { host: 'rebind.evil.example' }, undefined],
+    ['GET', '/__emulator/state', { host: 'rebind.evil.example', origin: 'http://rebind.evil.example' }, undefined],
+    ['GET', '/__emulator/state', { host: '127.0.0.1' }, undefined],
+  ])('%s %s with %j → 403, nothing changed', async (method, path, headers, body) => {
+    const before = JSON.stringify(emulator.snapshot());
+    const res = await send(server.url, path, { method, headers: headers as Record<string, string>, chunks: body ? [body] : [] });
+    expect(res.status).toBe(403);
+    expect(JSON.parse(res.text)).toMatchObject({ error: 'forbidden', message: expect.any(String) });
+    expect(res.text).not.toContain('apiKey');
+    expect(emulator.faults.size).toBe(0);
+    expect(JSON.stringify(emulator.snapshot())).toBe(before);
+  });
+
+  it('a non-JSON write is refused with 415 even from a same-origin page', async () => {
+    const res = await send(server.url, '/__emulator/faults', {
+      method: 'POST',
+      headers: { origin: server.url, 'content-type': 'text/plain' },
+      chunks: ['{"status":503}'],
+    });
+    expect(res.status).toBe(415);
+    expect(emulator.faults.size).toBe(0);
+  });
+
+  it.each(['127.0.0.1', 'localhost', '[::1]'])('a page served by the emulator (Origin http://%s:PORT) may call it', async (name) => {
+    const res = await send(server.url, '/__emulator/faults', {
+      method: 'POST',
+      headers: { host: `${name}:${port()}`, origin: `http://${name}:${port()}`, 'content-type': 'application/json' },
+      chunks: ['{"status":503,"times":1}'],
+    });
+    expect(res.status).toBe(201);
+    expect((await send(server.url, '/__emulator/state', { headers: { host: `${name}:${port()}`, origin: `http://${name}:${port()}` } })).status).toBe(200);
+  });
+
+  it('curl without Origin, and vendor routes from any page, still work', async () => {
+    expect((await send(server.url, '/__emulator/reset', { method: 'POST' })).status).toBe(204);
+    const vendor = await send(server.url, '/api/v1/ping', { headers: { origin: 'http://evil.example', host: 'api.prefactor.example' } });
+    expect(vendor.status).toBeLessThan(500);
+    expect(vendor.status).not.toBe(403);
+  });
+
+  it('with an admin token, the token decides (compared in constant time), not the origin', async () => {
+    const guarded = createEmulator({ adminToken: 's3cret' });
+    const s = await guarded.listen({ port: 0 });
+    try {
+      expect((await send(s.url, '/__emulator/state', { headers: { authorization: 'Bearer s3cret', host: 'anything.example' } })).status).toBe(200);
+      expect((await send(s.url, '/__emulator/state', { headers: { authorization: 'Bearer s3cre' } })).status).toBe(401);
+      expect((await send(s.url, '/__emulator/state', { headers: { authorization: 'Bearer s3cret0' } })).status).toBe(401);
+      expect((await send(s.url, '/__emulator/state')).status).toBe(401);
+    } finally {
+      await s.close();
+    }
+  });
+});

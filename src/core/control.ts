@@ -1,10 +1,11 @@
 import { checkInstant, toEpochMs } from './clock.js';
 import { parseDuration } from './duration.js';
-import type { Emulator } from './emulator.js';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Emulator, RequestInfo } from './emulator.js';
 import { EmulatorError } from './errors.js';
 import { FaultRuleError } from './faults.js';
 import { FixtureError } from './fixtures.js';
-import { empty, isPlainObject, json, parseJson, readText } from './http.js';
+import { empty, isJsonContentType, isPlainObject, json, parseJson, readText } from './http.js';
 import type { JournalFilter } from './journal.js';
 
 /** State documents can be far larger than a vendor request body. */
@@ -37,11 +38,69 @@ async function readJsonBody(request: Request, limit?: number): Promise<unknown> 
   return parsed.value;
 }
 
+/** Where a network front door listens: the control plane answers only requests addressed there (see `guard`). */
+export interface ListenerAddress {
+  /** The host the server was bound to (`127.0.0.1`, `::1`, `0.0.0.0` …). */
+  host: string;
+  port: number;
+  /** The local address this connection arrived on (for a server bound to all interfaces). */
+  localAddress?: string;
+}
+
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
+const WILDCARDS = new Set(['0.0.0.0', '::', '[::]']);
+
+/** `host:port` forms a request to this listener may carry in `Host` (and, after `http://`, in `Origin`). */
+export function allowedHosts(listener: ListenerAddress): Set<string> {
+  const bracket = (h: string) => {
+    const plain = h.replace(/^::ffff:(?=\d+\.)/, '');
+    return plain.includes(':') && !plain.startsWith('[') ? `[${plain}]` : plain;
+  };
+  const names = new Set(LOOPBACK_NAMES);
+  for (const h of [listener.host, listener.localAddress]) if (h && !WILDCARDS.has(h)) names.add(bracket(h).toLowerCase());
+  const out = new Set<string>();
+  for (const n of names) {
+    out.add(`${n}:${listener.port}`);
+    if (listener.port === 80) out.add(n);
+  }
+  return out;
+}
+
+/**
+ * Without an admin token, the control plane of a network listener is open to anything that can reach the port —
+ * including a web page in the developer's browser: a "simple" cross-origin POST needs no preflight, and a
+ * DNS-rebinding page reaches 127.0.0.1 under its own host name. So a request is refused (403) when its `Host` is
+ * not the bound address or a loopback name with the port, or when it carries an `Origin` that is not one of those
+ * (`http://127.0.0.1:PORT`, `http://localhost:PORT`, `http://[::1]:PORT`, `http://<bound host>:PORT`): a page served
+ * by the emulator itself may call it, no other page can. Vendor routes are not guarded (pages call the fake API).
+ */
+export function guardReason(request: Request, listener: ListenerAddress): string | undefined {
+  const allowed = allowedHosts(listener);
+  const host = request.headers.get('host')?.trim().toLowerCase();
+  if (!host || !allowed.has(host))
+    return `the control plane answers only requests addressed to ${[...allowed].join(', ')} (Host: ${host ?? 'none'})`;
+  const origin = request.headers.get('origin');
+  if (origin === null) return undefined;
+  const m = /^http:\/\/([^/]+)$/i.exec(origin.trim());
+  if (!m || !allowed.has(m[1].toLowerCase()))
+    return `the control plane does not answer web pages from other origins (Origin: ${origin}); set an admin token to call it from elsewhere`;
+  return undefined;
+}
+
+/** Token comparison in constant time (digests of equal length, whatever the lengths given). */
+function sameSecret(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
 /**
  * The emulator's own API under `/__emulator/` — the same on every front door and for every vendor (nothing here
  * knows a vendor): health, reset, state, faults, the request journal, the clock and rate limits.
  */
-export function controlPlane(emulator: Emulator): (request: Request, url: URL) => Promise<Response> {
+export function controlPlane(emulator: Emulator): (request: Request, url: URL, info?: RequestInfo) => Promise<Response> {
   const { faults, journal, clock, rateLimits } = emulator;
   const adminToken = emulator.options.adminToken;
 
@@ -201,13 +260,23 @@ export function controlPlane(emulator: Emulator): (request: Request, url: URL) =
   const rateLimitsView = () =>
     Object.fromEntries(Object.entries(rateLimits.all()).map(([v, c]) => [v, { limit: c.limit, windowMs: c.windowMs }]));
 
-  return async (request, url) => {
+  return async (request, url, info = {}) => {
     if (adminToken !== undefined) {
       const auth = request.headers.get('authorization') ?? '';
-      if (auth !== `Bearer ${adminToken}`)
+      if (!sameSecret(auth, `Bearer ${adminToken}`))
         return json({ error: 'unauthorized', message: 'The control plane requires Authorization: Bearer <admin token>' }, 401, {
           'www-authenticate': 'Bearer realm="token-api-emulator"',
         });
+    } else if (info.listener) {
+      const reason = guardReason(request, info.listener);
+      if (reason) return json({ error: 'forbidden', message: reason }, 403);
+    }
+    // A write's body is JSON: a browser can send text/plain, form and multipart bodies cross-origin without asking
+    // first, never JSON. A bodiless write (`curl -X POST …/reset`) may leave the type out.
+    if (WRITE_METHODS.has(request.method)) {
+      const type = request.headers.get('content-type');
+      if (type !== null ? !isJsonContentType(type) : request.body !== null)
+        return json({ error: 'unsupported_media_type', message: `control-plane writes take Content-Type: application/json (got ${type ?? 'none'})` }, 415);
     }
     try {
       return await route(request, url);

@@ -11,7 +11,7 @@ import { randomHex } from './ids.js';
 import { Router } from './router.js';
 import type { Route, RouteContext, VendorDefinition } from './types.js';
 import { ALL_VENDORS } from '../vendors/index.js';
-import { controlPlane } from './control.js';
+import { controlPlane, type ListenerAddress } from './control.js';
 
 export type VendorName = string;
 
@@ -57,6 +57,8 @@ export interface RequestInfo {
   url?: URL;
   /** Aborted when the client goes away (default: the request's own signal). */
   signal?: AbortSignal;
+  /** The address a network front door listens on: its control plane refuses foreign `Host`/`Origin` (control.ts). */
+  listener?: ListenerAddress;
 }
 
 export interface ListenOptions {
@@ -190,7 +192,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       const url = info.url ?? new URL(request.url);
       const signalOf = () => info.signal ?? request.signal;
       const path = url.pathname;
-      if (path === '/__emulator' || path.startsWith('/__emulator/')) return control(request, url);
+      if (path === '/__emulator' || path.startsWith('/__emulator/')) return control(request, url, info);
 
       const found = router.lookup(request.method, path);
       let route: CompiledRoute | undefined;

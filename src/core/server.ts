@@ -12,7 +12,7 @@ export async function startServer(emulator: Emulator, opts: ListenOptions = {}):
   const host = opts.host ?? '127.0.0.1';
   const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
     const started = performance.now();
-    serve(emulator, req, res, fallbackHost).then(
+    serve(emulator, req, res, fallbackHost, listener).then(
       (status) => opts.onResponse?.({ method: req.method ?? 'GET', path: req.url ?? '/', status, ms: performance.now() - started }),
       (err) => {
         console.error('token-api-emulator: failed to answer', req.method, req.url, err);
@@ -40,6 +40,7 @@ export async function startServer(emulator: Emulator, opts: ListenOptions = {}):
   const { port } = server.address() as AddressInfo;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   const fallbackHost = `${shownHost}:${port}`;
+  const listener = { host, port };
   return {
     url: `http://${fallbackHost}`,
     port,
@@ -54,7 +55,13 @@ export async function startServer(emulator: Emulator, opts: ListenOptions = {}):
 /** Bodies up to this size that the client sends without `Expect: 100-continue` are read before dispatch. */
 const BUFFERED_BODY_MAX = 64 * 1024;
 
-async function serve(emulator: Emulator, req: IncomingMessage, res: ServerResponse, fallbackHost: string): Promise<number> {
+async function serve(
+  emulator: Emulator,
+  req: IncomingMessage,
+  res: ServerResponse,
+  fallbackHost: string,
+  listener: { host: string; port: number },
+): Promise<number> {
   const method = req.method ?? 'GET';
   const origin = `http://${req.headers.host || fallbackHost}`;
   let url: URL;
@@ -101,6 +108,7 @@ async function serve(emulator: Emulator, req: IncomingMessage, res: ServerRespon
     origin: url.origin,
     clientIp,
     url,
+    listener: { ...listener, localAddress: req.socket.localAddress },
     // Only a delayed or held request (latency or `timeout` fault) asks: aborted when the client goes away.
     get signal() {
       if (!abort) {

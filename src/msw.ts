@@ -47,7 +47,10 @@ export function toMswHandlers(emulator: Emulator, options: MswOptions = {}): Htt
       for (const origin of origins) byOrigin.set(origin, [...(byOrigin.get(origin) ?? []), service]);
     for (const [origin, served] of byOrigin) {
       const service = { vendor: def.name, service: served.length === 1 ? served[0] : undefined };
-      handlers.push(http.all(`${origin}/*`, ({ request }) => emulator.handle(request, { origin, serviceOrigins, service })));
+      // `/__emulator/*` here is the vendor's 404: the control plane answers at `controlUrl` only.
+      handlers.push(
+        http.all(`${origin}/*`, ({ request }) => emulator.handle(request, { origin, serviceOrigins, service, controlPlane: false })),
+      );
     }
     if (def.anyOrigin && configured === undefined) {
       // Self-hosted products: the vendor's paths on any origin.
@@ -55,7 +58,7 @@ export function toMswHandlers(emulator: Emulator, options: MswOptions = {}): Htt
       handlers.push(
         http.all(pattern, ({ request }) => {
           const origin = new URL(request.url).origin;
-          return emulator.handle(request, { origin });
+          return emulator.handle(request, { origin, controlPlane: false });
         }),
       );
     }

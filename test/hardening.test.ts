@@ -323,3 +323,29 @@ describe('7. a web page cannot drive the loopback control plane', () => {
     }
   });
 });
+
+describe('8. through MSW the control plane answers at controlUrl only', () => {
+  it('vendor origins answer /__emulator/* with the vendor 404; controlUrl still answers', async () => {
+    const { setupServer } = await import('msw/node');
+    const { toMswHandlers } = await import('../src/msw.js');
+    const mocked = createEmulator();
+    const msw = setupServer(...toMswHandlers(mocked));
+    msw.listen({ onUnhandledRequest: 'error' });
+    try {
+      for (const origin of ['https://app.prefactorai.com', 'https://identity.api.rackspacecloud.com', 'https://monitoring.api.rackspacecloud.com', 'https://cloud.mongodb.com']) {
+        for (const path of ['/__emulator/health', '/__emulator/state']) {
+          const res = await fetch(`${origin}${path}`);
+          expect([origin, path, res.status]).toEqual([origin, path, 404]);
+          const text = await res.text();
+          expect(text).not.toContain('"status":"ok"');
+          expect(text).not.toContain('privateKey');
+        }
+        const reset = await fetch(`${origin}/__emulator/reset`, { method: 'POST' });
+        expect(reset.status).toBeGreaterThanOrEqual(400);
+      }
+      expect((await fetch('http://token-api-emulator.local/__emulator/health')).status).toBe(200);
+    } finally {
+      msw.close();
+    }
+  });
+});

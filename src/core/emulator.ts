@@ -57,6 +57,8 @@ export interface RequestInfo {
   url?: URL;
   /** Aborted when the client goes away (default: the request's own signal). */
   signal?: AbortSignal;
+  /** false: the control plane is not served at this origin (MSW's vendor origins; it has its own `controlUrl`). */
+  controlPlane?: boolean;
   /** The address a network front door listens on: its control plane refuses foreign `Host`/`Origin` (control.ts). */
   listener?: ListenerAddress;
 }
@@ -192,7 +194,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       const url = info.url ?? new URL(request.url);
       const signalOf = () => info.signal ?? request.signal;
       const path = url.pathname;
-      if (path === '/__emulator' || path.startsWith('/__emulator/')) return control(request, url, info);
+      if (info.controlPlane !== false && (path === '/__emulator' || path.startsWith('/__emulator/'))) return control(request, url, info);
 
       const found = router.lookup(request.method, path);
       let route: CompiledRoute | undefined;

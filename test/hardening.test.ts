@@ -349,3 +349,31 @@ describe('8. through MSW the control plane answers at controlUrl only', () => {
     }
   });
 });
+
+describe('9. smaller defects', () => {
+  it('a malformed percent-encoding in a fault id → 400, not 500', async () => {
+    const res = await fetch(`${server.url}/__emulator/faults/%E0%A4%A`);
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toBe('bad_request');
+    expect((await fetch(`${server.url}/__emulator/faults/%E0%A4%A`, { method: 'DELETE' })).status).toBe(400);
+  });
+
+  it.each(['null', '0', 'false', '[]', '"state"'])('a --persist file holding %s is refused and left as it was', async (content) => {
+    const { mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { persistTo } = await import('../src/core/persist.js');
+    const file = join(mkdtempSync(join(tmpdir(), 'tae-h9-')), 's.json');
+    writeFileSync(file, content);
+    await expect(persistTo(createEmulator(), file)).rejects.toThrow(/not a JSON object/);
+    expect(readFileSync(file, 'utf8')).toBe(content);
+  });
+
+  it('oversized request headers get 431 with a JSON body; the server keeps serving', async () => {
+    const { sendRaw } = await import('./support/raw-http.js');
+    const answer = await sendRaw(server.url, `GET /__emulator/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(40_000)}\r\n\r\n`);
+    expect(answer).toMatch(/^HTTP\/1\.1 431 /);
+    expect(answer).toContain('"error":"headers_too_large"');
+    expect(await health()).toBe(200);
+  });
+});

@@ -153,7 +153,12 @@ export function controlPlane(emulator: Emulator): (request: Request, url: URL, i
             return empty(204);
           }
         } else if (seg.length === 2) {
-          const id = decodeURIComponent(seg[1]);
+          let id: string;
+          try {
+            id = decodeURIComponent(seg[1]);
+          } catch {
+            throw bad(`malformed percent-encoding in the fault id "${seg[1]}"`);
+          }
           const rule = faults.get(id);
           if (!rule) throw new ControlError(404, 'not_found', `no fault rule with id "${id}"`);
           if (m === 'GET') return json(rule);

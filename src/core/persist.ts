@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { isPlainObject } from './http.js';
 import type { Emulator, FixtureFile } from './emulator.js';
 import { FixtureError } from './fixtures.js';
 
@@ -17,11 +19,17 @@ export async function persistTo(emulator: Emulator, file: string): Promise<{ loa
   // with `--vendors rackspace` must not erase what another run persisted for the others.
   let kept: Record<string, unknown> = {};
   if (existsSync(file)) {
+    // Read here rather than with db.read(): lowdb keeps its default data when the file holds `null` (and would take
+    // `0` or `false`), so such a file was taken as an empty state and overwritten. A state file is a JSON object.
+    let data: unknown;
     try {
-      await db.read();
+      data = JSON.parse(await readFile(file, 'utf8'));
     } catch (e) {
       throw new FixtureError(`${file}: the persisted state is not valid JSON (${(e as Error).message})`, file);
     }
+    if (!isPlainObject(data))
+      throw new FixtureError(`${file}: the persisted state is not a JSON object (it holds ${Array.isArray(data) ? "an array" : JSON.stringify(data)}); fix or remove the file`, file);
+    db.data = data as FixtureFile;
     try {
       emulator.restore(db.data);
     } catch (e) {

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, maxHeaderSize, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Emulator, ListenOptions, RunningServer } from './emulator.js';
 import { BufferedRequest, HeaderMap, knownText, nodeHeaders } from './http.js';
@@ -25,9 +25,17 @@ export async function startServer(emulator: Emulator, opts: ListenOptions = {}):
   });
   // Answer a client that waits for `100 Continue` as soon as its request arrives, like any request.
   server.on('checkContinue', (req, res) => server.emit('request', req, res));
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    else socket.destroy();
+  // A request node:http cannot parse gets a short JSON answer saying why (431 for headers over its limit).
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return void socket.destroy();
+    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+    const body = JSON.stringify(
+      tooLarge
+        ? { error: 'headers_too_large', message: `The request headers are larger than the server accepts (${maxHeaderSize} bytes)` }
+        : { error: 'bad_request', message: 'The request is not valid HTTP/1.1' },
+    );
+    const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
   });
 
   await new Promise<void>((resolve, reject) => {

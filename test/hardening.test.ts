@@ -344,6 +344,11 @@ describe('8. through MSW the control plane answers at controlUrl only', () => {
         expect(reset.status).toBeGreaterThanOrEqual(400);
       }
       expect((await fetch('http://token-api-emulator.local/__emulator/health')).status).toBe(200);
+      // Found by the adversarial suite: a malformed escape in a path made msw's own matcher throw (a 500).
+      const odd = await fetch('https://app.prefactorai.com/api/v1/api_token/%ZZ/revoke', { method: 'POST' });
+      expect(odd.status).toBe(401);
+      expect((await odd.json()).status).toBe('error');
+      expect((await fetch('http://token-api-emulator.local/__emulator/faults/%ZZ')).status).toBe(400);
     } finally {
       msw.close();
     }

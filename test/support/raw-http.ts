@@ -14,10 +14,21 @@ export function send(
   path: string,
   opts: { method?: string; headers?: Record<string, string>; chunks?: (string | Buffer)[] } = {},
 ): Promise<RawAnswer> {
-  const url = new URL(path, base);
+  const url = new URL(base);
+  // The path goes out as written (`/..`, `%ZZ`, `//` stay); only what node:http refuses to send is escaped.
+  const rawPath = path.replace(/[^\x21-\x7e]/gu, (c) => {
+    try {
+      return encodeURIComponent(c);
+    } catch {
+      return '%EF%BF%BD'; // a lone surrogate
+    }
+  });
+  const headers = { ...opts.headers };
+  // node:http sends a DELETE or OPTIONS body unframed unless told to chunk it.
+  if (opts.chunks?.length && !Object.keys(headers).some((k) => /^(content-length|transfer-encoding)$/i.test(k))) headers['transfer-encoding'] = 'chunked';
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, method: opts.method ?? 'GET', headers: opts.headers, setHost: !opts.headers?.host },
+      { host: url.hostname, port: url.port, path: rawPath, method: opts.method ?? 'GET', headers, setHost: !opts.headers?.host },
       (res) => {
         const parts: Buffer[] = [];
         res.on('data', (c: Buffer) => parts.push(c));

@@ -57,10 +57,16 @@ const MODES = {
 const SECTIONS = ['startup', 'http', 'msw', 'scale'];
 
 const argv = process.argv.slice(2);
+// `soak`: the abuse and soak run (bench/soak.mjs), a run of its own.
+if (argv[0] === 'soak') {
+  const { main } = await import('./soak.mjs');
+  process.exit(await main(argv.slice(1)));
+}
 const flag = (n) => argv.includes(n);
 const value = (n) => argv.find((a) => a.startsWith(`${n}=`))?.slice(n.length + 1);
 if (flag('--help') || flag('-h')) {
   process.stdout.write(`usage: node bench/run.mjs [--quick | --smoke] [options]   (npm run bench [-- options] builds first)
+       node bench/run.mjs soak [--smoke] [--attack=S] [--duration=S]   the abuse and soak run (bench/soak.mjs)
 
   --quick            shorter run (~1.5 min): 5 cold starts, 2 rounds of 1 s per case
   --smoke            ~10-20 s run of every row with tiny durations (checks that the bench works, not the numbers)

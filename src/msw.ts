@@ -20,13 +20,19 @@ export interface MswOptions {
 
 const list = (v: string | string[]) => (Array.isArray(v) ? v : [v]).map((o) => o.replace(/\/+$/, ''));
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * Every URL at `origin` under `prefix`, as a RegExp without capture groups: msw decodes what a string pattern's
+ * wildcard captures, and a path with a malformed escape (`/api/v1/api_token/%ZZ`) made it throw — a 500 from MSW
+ * instead of the vendor's answer.
+ */
+const under = (origin: string, prefix: string) => new RegExp(`^${escape(origin + prefix)}(?:[/?#]|$)`);
 
 export function toMswHandlers(emulator: Emulator, options: MswOptions = {}): HttpHandler[] {
   const handlers: HttpHandler[] = [];
   const controlUrl = options.controlUrl === undefined ? 'http://token-api-emulator.local' : options.controlUrl;
   if (controlUrl) {
     const origin = list(controlUrl)[0];
-    handlers.push(http.all(`${origin}/__emulator/*`, ({ request }) => emulator.handle(request, { origin })));
+    handlers.push(http.all(under(origin, '/__emulator'), ({ request }) => emulator.handle(request, { origin })));
   }
 
   for (const def of emulator.definitions) {
@@ -47,7 +53,10 @@ export function toMswHandlers(emulator: Emulator, options: MswOptions = {}): Htt
       for (const origin of origins) byOrigin.set(origin, [...(byOrigin.get(origin) ?? []), service]);
     for (const [origin, served] of byOrigin) {
       const service = { vendor: def.name, service: served.length === 1 ? served[0] : undefined };
-      handlers.push(http.all(`${origin}/*`, ({ request }) => emulator.handle(request, { origin, serviceOrigins, service })));
+      // `/__emulator/*` here is the vendor's 404: the control plane answers at `controlUrl` only.
+      handlers.push(
+        http.all(under(origin, ''), ({ request }) => emulator.handle(request, { origin, serviceOrigins, service, controlPlane: false })),
+      );
     }
     if (def.anyOrigin && configured === undefined) {
       // Self-hosted products: the vendor's paths on any origin.
@@ -55,7 +64,7 @@ export function toMswHandlers(emulator: Emulator, options: MswOptions = {}): Htt
       handlers.push(
         http.all(pattern, ({ request }) => {
           const origin = new URL(request.url).origin;
-          return emulator.handle(request, { origin });
+          return emulator.handle(request, { origin, controlPlane: false });
         }),
       );
     }

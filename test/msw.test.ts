@@ -72,8 +72,11 @@ describe('toMswHandlers', () => {
 
   it('intercepts the real vendor hosts by default', () => {
     const handlers = toMswHandlers(createEmulator({ vendors: ['rackspace'] }));
-    const infos = handlers.map((h) => String((h.info as { path: unknown }).path));
-    expect(infos).toContain('https://identity.api.rackspacecloud.com/*');
-    expect(infos).toContain('https://monitoring.api.rackspacecloud.com/*');
+    // Each origin is one RegExp (no capture groups: msw decodes captures, and a malformed escape made it throw).
+    const paths = handlers.map((h) => (h.info as { path: unknown }).path).filter((p): p is RegExp => p instanceof RegExp);
+    const served = (url: string) => paths.some((p) => p.test(url));
+    expect(served('https://identity.api.rackspacecloud.com/v2.0/tokens')).toBe(true);
+    expect(served('https://monitoring.api.rackspacecloud.com/v1.0/1/agent_tokens')).toBe(true);
+    expect(served('https://identity.api.rackspacecloud.com.evil.example/v2.0/tokens')).toBe(false);
   });
 });

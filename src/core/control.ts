@@ -1,10 +1,11 @@
-import { toEpochMs } from './clock.js';
+import { checkInstant, toEpochMs } from './clock.js';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { parseDuration } from './duration.js';
-import type { EmulatorCore } from './types.js';
+import type { EmulatorCore, RequestInfo } from './types.js';
 import { EmulatorError } from './errors.js';
 import { FaultRuleError } from './faults.js';
 import { FixtureError } from './fixtures.js';
-import { empty, isPlainObject, json, parseJson, readText, type EmulatorRequest, type EmulatorResponse } from './http.js';
+import { empty, isJsonContentType, isPlainObject, json, parseJson, readText, type EmulatorRequest, type EmulatorResponse } from './http.js';
 import type { JournalFilter } from './journal.js';
 import { Router } from './router.js';
 
@@ -38,6 +39,64 @@ async function readJsonBody(request: EmulatorRequest, limit?: number): Promise<u
   return parsed.value;
 }
 
+/** Where a network front door listens: the control plane answers only requests addressed there (see `guard`). */
+export interface ListenerAddress {
+  /** The host the server was bound to (`127.0.0.1`, `::1`, `0.0.0.0` …). */
+  host: string;
+  port: number;
+  /** The local address this connection arrived on (for a server bound to all interfaces). */
+  localAddress?: string;
+}
+
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
+const WILDCARDS = new Set(['0.0.0.0', '::', '[::]']);
+
+/** `host:port` forms a request to this listener may carry in `Host` (and, after `http://`, in `Origin`). */
+export function allowedHosts(listener: ListenerAddress): Set<string> {
+  const bracket = (h: string) => {
+    const plain = h.replace(/^::ffff:(?=\d+\.)/, '');
+    return plain.includes(':') && !plain.startsWith('[') ? `[${plain}]` : plain;
+  };
+  const names = new Set(LOOPBACK_NAMES);
+  for (const h of [listener.host, listener.localAddress]) if (h && !WILDCARDS.has(h)) names.add(bracket(h).toLowerCase());
+  const out = new Set<string>();
+  for (const n of names) {
+    out.add(`${n}:${listener.port}`);
+    if (listener.port === 80) out.add(n);
+  }
+  return out;
+}
+
+/**
+ * Without an admin token, the control plane of a network listener is open to anything that can reach the port —
+ * including a web page in the developer's browser: a "simple" cross-origin POST needs no preflight, and a
+ * DNS-rebinding page reaches 127.0.0.1 under its own host name. So a request is refused (403) when its `Host` is
+ * not the bound address or a loopback name with the port, or when it carries an `Origin` that is not one of those
+ * (`http://127.0.0.1:PORT`, `http://localhost:PORT`, `http://[::1]:PORT`, `http://<bound host>:PORT`): a page served
+ * by the emulator itself may call it, no other page can. Vendor routes are not guarded (pages call the fake API).
+ */
+export function guardReason(request: EmulatorRequest, listener: ListenerAddress): string | undefined {
+  const allowed = allowedHosts(listener);
+  const host = request.headers.get('host')?.trim().toLowerCase();
+  if (!host || !allowed.has(host))
+    return `the control plane answers only requests addressed to ${[...allowed].join(', ')} (Host: ${host ?? 'none'})`;
+  const origin = request.headers.get('origin');
+  if (origin === null) return undefined;
+  const m = /^http:\/\/([^/]+)$/i.exec(origin.trim());
+  if (!m || !allowed.has(m[1].toLowerCase()))
+    return `the control plane does not answer web pages from other origins (Origin: ${origin}); set an admin token to call it from elsewhere`;
+  return undefined;
+}
+
+/** Token comparison in constant time (digests of equal length, whatever the lengths given). */
+function sameSecret(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
 /** One endpoint of the control plane. */
 interface ControlRoute {
   method: string;
@@ -53,7 +112,7 @@ export const CONTROL_PREFIX = '/__emulator';
  * knows a vendor): health, reset, state, faults, the request journal, the clock and rate limits. A route table
  * like a vendor's; answers a request under `/__emulator`, or returns undefined for any other path.
  */
-export function controlPlane(emulator: EmulatorCore): (request: EmulatorRequest) => Promise<EmulatorResponse> | undefined {
+export function controlPlane(emulator: EmulatorCore): (request: EmulatorRequest, info?: RequestInfo) => Promise<EmulatorResponse> | undefined {
   const { faults, journal, clock, rateLimits } = emulator;
   const adminToken = emulator.options.adminToken;
 
@@ -110,12 +169,12 @@ export function controlPlane(emulator: EmulatorCore): (request: EmulatorRequest)
         return empty(204);
       },
     },
-    { method: 'GET', path: '/faults/:id', handler: (_r, { id }) => json(faultRule(id)) },
+    { method: 'GET', path: '/faults/:id', handler: (request) => json(faultRule(request)) },
     {
       method: 'DELETE',
       path: '/faults/:id',
-      handler(_r, { id }) {
-        faults.remove(faultRule(id).id);
+      handler(request) {
+        faults.remove(faultRule(request).id);
         return empty(204);
       },
     },
@@ -150,6 +209,8 @@ export function controlPlane(emulator: EmulatorCore): (request: EmulatorRequest)
             if (typeof body.advance !== 'string' && typeof body.advance !== 'number') throw new TypeError('advance: expected a duration');
             advanceMs = parseDuration(body.advance);
           }
+          // Where the clock would end up, in the range every model can store.
+          if (setMs !== undefined || advanceMs !== undefined) checkInstant((setMs ?? clock.now()) + (advanceMs ?? 0));
         } catch (e) {
           throw bad((e as Error).message);
         }
@@ -192,7 +253,15 @@ export function controlPlane(emulator: EmulatorCore): (request: EmulatorRequest)
     },
   ];
 
-  function faultRule(id: string) {
+  /** The rule named by the path's last segment (decoded here: a malformed escape is the caller's 400). */
+  function faultRule(request: EmulatorRequest) {
+    const raw = request.path.replace(/\/+$/, '').split('/').pop()!;
+    let id: string;
+    try {
+      id = decodeURIComponent(raw);
+    } catch {
+      throw bad(`malformed percent-encoding in the fault id "${raw}"`);
+    }
     const rule = faults.get(id);
     if (!rule) throw new ControlError(404, 'not_found', `no fault rule with id "${id}"`);
     return rule;
@@ -223,13 +292,23 @@ export function controlPlane(emulator: EmulatorCore): (request: EmulatorRequest)
   const router = new Router(routes.map((r) => ({ ...r, path: CONTROL_PREFIX + r.path })));
 
   /** Guard → route → answer; every failure in the control plane's own `{error, message}` envelope. */
-  async function answer(request: EmulatorRequest): Promise<EmulatorResponse> {
+  async function answer(request: EmulatorRequest, info: RequestInfo): Promise<EmulatorResponse> {
     if (adminToken !== undefined) {
       const auth = request.headers.get('authorization') ?? '';
-      if (auth !== `Bearer ${adminToken}`)
+      if (!sameSecret(auth, `Bearer ${adminToken}`))
         return json({ error: 'unauthorized', message: 'The control plane requires Authorization: Bearer <admin token>' }, 401, {
           'www-authenticate': 'Bearer realm="token-api-emulator"',
         });
+    } else if (info.listener) {
+      const reason = guardReason(request, info.listener);
+      if (reason) return json({ error: 'forbidden', message: reason }, 403);
+    }
+    // A write's body is JSON: a browser can send text/plain, form and multipart bodies cross-origin without asking
+    // first, never JSON. A bodiless write (`curl -X POST …/reset`) may leave the type out.
+    if (WRITE_METHODS.has(request.method)) {
+      const type = request.headers.get('content-type');
+      if (type !== null ? !isJsonContentType(type) : request.hasBody)
+        return json({ error: 'unsupported_media_type', message: `control-plane writes take Content-Type: application/json (got ${type ?? 'none'})` }, 415);
     }
     try {
       const found = router.lookup(request.method, request.path.replace(/\/+$/, ''));
@@ -242,9 +321,9 @@ export function controlPlane(emulator: EmulatorCore): (request: EmulatorRequest)
     }
   }
 
-  return (request) => {
+  return (request, info = {}) => {
     const path = request.path;
     if (path !== CONTROL_PREFIX && !path.startsWith(`${CONTROL_PREFIX}/`)) return undefined;
-    return answer(request);
+    return answer(request, info);
   };
 }

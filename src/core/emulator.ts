@@ -106,7 +106,7 @@ export function createEmulatorCore(coreOptions: CoreOptions, publicOptions: Emul
       };
       let answered: Promise<EmulatorResponse>;
       try {
-        answered = control(request) ?? pipeline(request, info);
+        answered = (info.controlPlane !== false ? control(request, info) : undefined) ?? pipeline(request, info);
       } catch (e) {
         answered = Promise.reject(e);
       }

@@ -95,18 +95,75 @@ export function validateRule(input: unknown): FaultRule {
   return out;
 }
 
-/** `/v1.0/*\/agent_tokens` → a RegExp over the raw path. */
-export function compilePattern(pattern: string): RegExp {
-  const body = pattern
-    .split('/')
-    .map((seg) => (seg === '**' ? '\u0000' : seg.split('*').map(escapeRe).join('[^/]*')))
-    .join('/')
-    .replace(/\/\u0000/g, '(?:/.*)?')
-    .replace(/\u0000/g, '.*');
-  return new RegExp(`^${body}/?$`);
+/**
+ * A compiled path pattern: `*` matches within one segment, `**` any number of whole segments (none included), and
+ * a trailing `/` on the path is ignored. Matching never backtracks: within a segment the pieces between `*`s are
+ * found leftmost-first, and runs of segments between `**`s likewise — the first place a piece fits is never worse
+ * than a later one — so a match costs time linear in the path's length for a given pattern (a RegExp of nested
+ * `.*` could take exponential time: one fault rule stopped the event loop).
+ */
+export type PathMatcher = (path: string) => boolean;
+
+export function compilePattern(pattern: string): PathMatcher {
+  // Runs of segment patterns separated by `**`: [[seg, seg], [seg], …].
+  const runs: SegmentMatcher[][] = [[]];
+  const parts = pattern.split('/').slice(1);
+  if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
+  for (const seg of parts) {
+    if (seg === '**') runs.push([]);
+    else runs[runs.length - 1].push(segmentMatcher(seg));
+  }
+  return (path: string) => {
+    const segs = path.split('/').slice(1);
+    if (segs.length > 1 && segs[segs.length - 1] === '') segs.pop();
+    return matchRuns(runs, segs);
+  };
 }
 
-const escapeRe = (s: string) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+type SegmentMatcher = (segment: string) => boolean;
+
+/** One segment's pattern: literal pieces joined by `*`. */
+function segmentMatcher(seg: string): SegmentMatcher {
+  if (!seg.includes('*')) return (s) => s === seg;
+  const pieces = seg.split('*');
+  const first = pieces[0];
+  const last = pieces[pieces.length - 1];
+  const middle = pieces.slice(1, -1).filter((p) => p !== '');
+  const min = first.length + last.length + middle.reduce((n, p) => n + p.length, 0);
+  return (s) => {
+    if (s.length < min || !s.startsWith(first) || !s.endsWith(last)) return false;
+    let at = first.length;
+    const end = s.length - last.length;
+    for (const p of middle) {
+      const i = s.indexOf(p, at);
+      if (i < 0 || i + p.length > end) return false;
+      at = i + p.length;
+    }
+    return true;
+  };
+}
+
+/** Segments against runs separated by `**`: the first run anchored at the start, the last at the end. */
+function matchRuns(runs: SegmentMatcher[][], segs: string[]): boolean {
+  const fits = (run: SegmentMatcher[], at: number) => run.every((m, i) => m(segs[at + i]));
+  if (runs.length === 1) return segs.length === runs[0].length && fits(runs[0], 0);
+  const head = runs[0];
+  const tail = runs[runs.length - 1];
+  if (segs.length < head.length + tail.length || !fits(head, 0) || !fits(tail, segs.length - tail.length)) return false;
+  let at = head.length;
+  const end = segs.length - tail.length;
+  for (const run of runs.slice(1, -1)) {
+    let found = -1;
+    for (let i = at; i + run.length <= end; i++)
+      if (fits(run, i)) {
+        found = i;
+        break;
+      }
+    if (found < 0) return false;
+    at = found + run.length;
+  }
+  return true;
+}
 
 /** Parses the `X-Emulator-Fault` header: a status (`503`), `reset` or `timeout`. */
 export function headerRule(value: string): FaultRule | undefined {
@@ -119,7 +176,7 @@ export function headerRule(value: string): FaultRule | undefined {
 
 export class Faults {
   private rules: StoredFaultRule[] = [];
-  private patterns = new Map<string, RegExp>();
+  private patterns = new Map<string, PathMatcher>();
   private random: () => number;
   private counter = 0;
 
@@ -173,7 +230,7 @@ export class Faults {
     for (const rule of this.rules) {
       if (rule.vendor && rule.vendor !== vendor) continue;
       if (rule.method && rule.method !== method) continue;
-      if (rule.path && !this.patterns.get(rule.id)!.test(path)) continue;
+      if (rule.path && !this.patterns.get(rule.id)!(path)) continue;
       if (rule.probability !== undefined && rule.probability < 1 && !(this.random() < rule.probability)) continue;
       rule.fired++;
       if (rule.latencyMs !== undefined) decision.latencyMs += this.latency(rule.latencyMs);

@@ -65,35 +65,92 @@ export function redactHeaders(headers: HeaderReader, secret: ReadonlySet<string>
   return out;
 }
 
-/** Replaces secret values in a parsed JSON body (keys like `apiKey`, `token`, `key`; anything shaped like a JWT). */
-export function redactBody(value: unknown, parentKey = ''): unknown {
+/** Nesting deeper than this is not walked: the subtree is replaced (no client body needs it; a deep one is an attack). */
+const MAX_DEPTH = 64;
+export const TOO_DEEP = '[TRUNCATED: nested too deep]';
+/** Text kept for a body that is neither JSON nor a form, after its secrets are scrubbed. */
+const TEXT_LIMIT = 4096;
+
+/** The name a secret check looks at: the last part of `auth[passwordCredentials][password]` or `a.b:apiKey`. */
+const leafName = (key: string) => key.split(/[[\].:]+/).filter(Boolean).pop() ?? key;
+const isSecretKey = (key: string) => SECRET_KEYS.test(leafName(key));
+
+/**
+ * Replaces secret values in a parsed JSON body (keys like `apiKey`, `token`, `key`; anything shaped like a JWT; a
+ * sibling repeating a secret's value, like a Rackspace agent token's `id`). Walks at most `MAX_DEPTH` levels.
+ */
+export function redactBody(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return JWT.test(value) ? REDACTED : value;
-  if (Array.isArray(value)) return value.map((v) => redactBody(v, parentKey));
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      if (SECRET_KEYS.test(k)) {
-        // `access.token` in Rackspace's identity answer is an object whose `id` is the secret.
-        out[k] = v && typeof v === 'object' && !Array.isArray(v) ? redactBody({ ...(v as object), ...('id' in v ? { id: REDACTED } : {}) }, k) : v === null ? null : REDACTED;
-      } else out[k] = redactBody(v, k);
-    }
-    return out;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_DEPTH) return TOO_DEEP;
+  if (Array.isArray(value)) return value.map((v) => redactBody(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  const secrets = new Set<unknown>();
+  for (const [k, v] of Object.entries(value)) {
+    if (!isSecretKey(k)) continue;
+    if (typeof v === 'string' && v !== '') secrets.add(v);
   }
-  return value;
+  for (const [k, v] of Object.entries(value)) {
+    if (isSecretKey(k)) {
+      // `access.token` in Rackspace's identity answer is an object whose `id` is the secret.
+      if (v && typeof v === 'object' && !Array.isArray(v))
+        out[k] = redactBody({ ...(v as object), ...('id' in v ? { id: REDACTED } : {}) }, depth + 1);
+      else out[k] = v === null ? null : REDACTED;
+    } else out[k] = secrets.has(v) ? REDACTED : redactBody(v, depth + 1);
+  }
+  return out;
 }
 
-export function bodyForJournal(text: string | undefined, contentType: string | null): unknown {
+/** `key=value` / `"key": "value"` pairs with a secret key, in any text (also a truncated or malformed JSON body). */
+const SECRET_PAIRS = new RegExp(
+  `((?<![A-Za-z0-9])(?:${SECRET_KEYS.source.slice(2, -2)})["'\\]]?\\s*[:=]\\s*)("(?:[^"\\\\]|\\\\.)*"?|'[^']*'?|[^\\s,&;}\\]<]*)`,
+  'gi',
+);
+const JWT_ANYWHERE = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
+
+/** Any text with its secret pairs and JWT-shaped strings replaced. */
+export function scrubText(text: string): string {
+  return text.replace(SECRET_PAIRS, (_m, key: string) => `${key}${REDACTED}`).replace(JWT_ANYWHERE, REDACTED);
+}
+
+/** An HTML form body (`a=1&b=2`): each pair is a name (no spaces) and an optional value. */
+const FORM = /^[^=&\s]+(?:=[^&\s]*)?(?:&[^=&\s]+(?:=[^&\s]*)?)*&?$/;
+
+/**
+ * A body as the journal keeps it, judged by what it is, whatever its `Content-Type` says (curl sends forms by
+ * default; a client may label JSON `text/plain` or not at all): JSON is parsed and redacted, a form has its secret
+ * fields replaced, anything else is kept scrubbed of secret pairs and JWTs, and clipped. Never raw text.
+ */
+export function bodyForJournal(text: string | undefined, _contentType?: string | null): unknown {
   if (text === undefined || text === '') return null;
-  if (contentType && /json/i.test(contentType)) {
+  const first = text.trimStart()[0];
+  if (first === '{' || first === '[' || first === '"') {
     try {
       return redactBody(JSON.parse(text));
     } catch {
-      // fall through: keep the (bounded) text of a malformed body
+      // malformed JSON: scrubbed below
     }
   }
-  const clipped = text.length > 4096 ? `${text.slice(0, 4096)}… (${text.length} characters)` : text;
-  return JWT.test(clipped.trim()) ? REDACTED : clipped;
+  if (FORM.test(text) && text.includes('=')) {
+    // Names are decoded to be judged; the pairs are kept as sent, secret values replaced.
+    const pairs = clip(text).split('&').map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq < 0) return pair;
+      const name = pair.slice(0, eq);
+      let decoded = name;
+      try {
+        decoded = decodeURIComponent(name.replace(/\+/g, ' '));
+      } catch {
+        // judged as sent
+      }
+      return `${name}=${isSecretKey(decoded) ? REDACTED : scrubText(pair.slice(eq + 1))}`;
+    });
+    return pairs.join('&');
+  }
+  return scrubText(clip(text));
 }
+
+const clip = (text: string) => (text.length > TEXT_LIMIT ? `${text.slice(0, TEXT_LIMIT)}… (${text.length} characters)` : text);
 
 /** What is kept per request: raw material only; parsing and redaction happen when the journal is read. */
 export interface RawJournalEntry {
@@ -197,7 +254,8 @@ function materialise(id: number, r: RawJournalEntry, secret: ReadonlySet<string>
   const query: Record<string, string | string[]> = {};
   for (const [k, v] of new URLSearchParams(r.search)) {
     const prev = query[k];
-    query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+    const kept = isSecretKey(k) || JWT.test(v) ? REDACTED : v;
+    query[k] = prev === undefined ? kept : Array.isArray(prev) ? [...prev, kept] : [prev, kept];
   }
   return {
     id,

@@ -1,5 +1,6 @@
 import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { FixtureError } from './fixtures.js';
+import { isPlainObject } from './http.js';
 import type { Emulator, FixtureFile, PersistedCollection } from './types.js';
 
 /**
@@ -30,26 +31,38 @@ export async function persistTo(emulator: Emulator, file: string, options: Persi
   const logFile = `${file}.log`;
 
   let loaded = false;
+  // Sections of vendors not enabled in this run (and `$schema`) are carried over unchanged on every save: a run
+  // with `--vendors rackspace` must not erase what another run persisted for the others.
+  let kept: Record<string, unknown> = {};
   const hasFile = existsSync(file);
   const logText = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
   if (hasFile || logText) {
     let base: FixtureFile | undefined;
     if (hasFile) {
+      // Read here rather than with db.read(): lowdb keeps its default data when the file holds `null` (and would
+      // take `0` or `false`), so such a file was taken as an empty state and overwritten. A state file is an object.
+      let data: unknown;
       try {
-        await db.read();
+        data = JSON.parse(readFileSync(file, 'utf8'));
       } catch (e) {
         throw new FixtureError(`${file}: the persisted state is not valid JSON (${(e as Error).message})`, file);
       }
-      base = db.data;
+      if (!isPlainObject(data))
+        throw new FixtureError(`${file}: the persisted state is not a JSON object (it holds ${Array.isArray(data) ? 'an array' : JSON.stringify(data)}); fix or remove the file`, file);
+      base = data;
     }
+    const state = replay(base ?? emulator.snapshot(), logText, collectionIds(emulator));
     try {
-      emulator.restore(replay(base ?? emulator.snapshot(), logText, collectionIds(emulator)));
+      emulator.restore(state);
     } catch (e) {
       if (e instanceof FixtureError) throw new FixtureError(`${file}: ${e.message}`, file, e.jsonPath);
       throw e;
     }
+    kept = Object.fromEntries(Object.entries(state).filter(([k]) => !emulator.vendors.includes(k)));
     loaded = true;
   }
+  /** The whole state as saved: this run's vendors and what it keeps of the others. */
+  const whole = (): FixtureFile => ({ ...kept, ...emulator.snapshot() });
 
   // ---------------------------------------------------------------- tracking changed records
   /** `vendor\0collection` → ids changed since the last write. */
@@ -110,19 +123,26 @@ export async function persistTo(emulator: Emulator, file: string, options: Persi
   const writeFull = () => {
     pending.clear();
     track();
-    append(`${JSON.stringify({ full: emulator.snapshot() })}\n`, 1);
+    append(`${JSON.stringify({ full: whole() })}\n`, 1);
   };
 
   // ---------------------------------------------------------------- compaction
   let compaction: Promise<void> = Promise.resolve();
-  const compact = () =>
-    (compaction = compaction.then(async () => {
-      const covered = logLines;
-      db.data = emulator.snapshot();
-      await db.write();
-      snapshotBytes = Buffer.byteLength(JSON.stringify(db.data));
-      dropCoveredLines(covered);
+  let inFlight = 0;
+  const compact = () => {
+    inFlight++;
+    return (compaction = compaction.then(async () => {
+      try {
+        const covered = logLines;
+        db.data = whole();
+        await db.write();
+        snapshotBytes = Buffer.byteLength(JSON.stringify(db.data));
+        dropCoveredLines(covered);
+      } finally {
+        inFlight--;
+      }
     }));
+  };
   /** Drops the first `covered` lines of the log (synchronously: no change is appended meanwhile). */
   const dropCoveredLines = (covered: number) => {
     closeSync(fd);
@@ -151,8 +171,15 @@ export async function persistTo(emulator: Emulator, file: string, options: Persi
     loaded,
     /** Settles when the compactions started so far are done. */
     compacted: () => compaction,
+    /** Stops persisting; what changed is folded into FILE first (unless a compaction is still being written). */
     stop() {
       stop();
+      writeChanges();
+      if (inFlight === 0) {
+        writeFileSync(`${file}.tmp`, JSON.stringify(whole()));
+        renameSync(`${file}.tmp`, file);
+        dropCoveredLines(logLines);
+      }
       closeSync(fd);
       for (const { collections } of tracked.values()) for (const c of Object.values(collections ?? {})) c.source.track(undefined);
     },

@@ -85,12 +85,12 @@ export function createPipeline(deps: PipelineDeps): (request: EmulatorRequest, i
     return faults.size === 0 ? undefined : faults.decide(vendor.name, request.method, request.path);
   }
 
-  /** Rate limit: count the request against the vendor's budget; past a configured one, 429. */
+  /** Rate limit: count the request against a configured budget (before authentication); past it, 429. */
   function countRateLimit(ctx: RequestContext, vendor: VendorDefinition): void {
-    const declared = vendor.rateLimit;
-    const key = declared ? declared.key(ctx) : '';
+    if (!rateLimits.get(vendor.name)) return;
+    const key = vendor.rateLimit ? vendor.rateLimit.key(ctx) : '';
     if (key === undefined) return;
-    const rate = rateLimits.consume(vendor.name, key, clock.now(), declared?.documented);
+    const rate = rateLimits.consume(vendor.name, key, clock.now());
     ctx.rateLimit = rate;
     if (rate?.enforced && rate.exceeded)
       throw new TooManyRequests('Rate limit exceeded', undefined, `The budget of ${rate.limit} requests is used up`, {
@@ -98,9 +98,21 @@ export function createPipeline(deps: PipelineDeps): (request: EmulatorRequest, i
       });
   }
 
-  /** Decorate: the vendor's own headers, then its rate-limit headers. */
+  /**
+   * Decorate: the vendor's own headers, then its rate-limit headers. A documented budget (counted, not enforced)
+   * counts only a caller the vendor authenticated (`ctx.subject`): a path can name any tenant, and strangers'
+   * requests must leave no state behind.
+   */
   function decorate(response: EmulatorResponse, ctx: RequestContext, vendor: VendorDefinition): void {
     vendor.decorate?.(response, ctx);
+    const documented = vendor.rateLimit?.documented;
+    if (ctx.rateLimit === undefined && documented) {
+      const key = vendor.rateLimit!.key(ctx);
+      if (key !== undefined)
+        ctx.rateLimit = ctx.subject !== undefined
+          ? rateLimits.consume(vendor.name, key, clock.now(), documented)
+          : rateLimits.peek(vendor.name, key, clock.now(), documented);
+    }
     const rate = ctx.rateLimit;
     if (rate === undefined) return;
     const headers = vendor.rateLimit?.headers?.(rate, ctx) ?? rateLimitHeaders(rate);

@@ -1,7 +1,11 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The one request-budget model: a fixed window per vendor and key (the vendor chooses the key, e.g. Rackspace's
- * tenant), counted on the emulator's clock. A budget configured on the emulator is enforced (429 past it); without
- * one, a vendor's documented budget is only counted, so its headers report it as the real service does.
+ * tenant), counted on the emulator's clock. A budget configured on the emulator is enforced (429 past it), and
+ * counted before authentication (a client over budget gets 429 whoever it is). Without one, a vendor's documented
+ * budget is only counted — for authenticated callers only (`peek` otherwise) — so its headers report it as the
+ * real service does.
  */
 export interface RateLimitConfig {
   limit: number;
@@ -19,9 +23,15 @@ export interface RateLimitState {
   enforced: boolean;
 }
 
+interface Window {
+  start: number;
+  count: number;
+  windowMs: number;
+}
+
 export class RateLimits {
   private configs = new Map<string, RateLimitConfig>();
-  private windows = new Map<string, { start: number; count: number }>();
+  private windows = new Map<string, Window>();
 
   set(vendor: string, config: RateLimitConfig | null): void {
     if (config === null) this.configs.delete(vendor);
@@ -46,25 +56,76 @@ export class RateLimits {
     this.windows.clear();
   }
 
-  /** Counts one request; undefined when the vendor has neither a configured nor a documented budget. */
+  /** Windows kept before expired ones are swept (doubles with what is live, so a sweep is amortised). */
+  private nextSweep = 1024;
+  private overflowed = 0;
+
+  /**
+   * Counts one request against the configured budget, else `documented`; undefined when there is neither. The key
+   * comes from the path, so anyone can name new keys: the windows are swept when they have doubled, at most
+   * `MAX_WINDOWS` are kept (past that, new keys share one overflow window), and a long key is kept as its hash.
+   */
   consume(vendor: string, key: string, now: number, documented?: RateLimitConfig): RateLimitState | undefined {
     const configured = this.configs.get(vendor);
     const config = configured ?? documented;
     if (!config) return undefined;
-    const k = `${vendor}\u0000${key}`;
+    let k = windowKey(vendor, key);
     let w = this.windows.get(k);
-    if (!w || now >= w.start + config.windowMs || now < w.start) this.windows.set(k, (w = { start: now, count: 0 }));
+    // At the cap, a sweep every 1,024 overflowing requests keeps the work per request constant.
+    if (!w && (this.windows.size >= this.nextSweep || (this.windows.size >= MAX_WINDOWS && ++this.overflowed >= 1024))) {
+      this.sweep(now);
+      this.overflowed = 0;
+      this.nextSweep = Math.max(1024, this.windows.size * 2);
+    }
+    if (!w && this.windows.size >= MAX_WINDOWS) {
+      k = `${vendor}\u0000\u0000overflow`;
+      w = this.windows.get(k);
+    }
+    if (!w || now >= w.start + config.windowMs || now < w.start) this.windows.set(k, (w = { start: now, count: 0, windowMs: config.windowMs }));
     w.count++;
-    return {
-      limit: config.limit,
-      remaining: Math.max(0, config.limit - w.count),
-      resetMs: w.start + config.windowMs,
-      windowMs: config.windowMs,
-      exceeded: w.count > config.limit,
-      enforced: configured !== undefined,
-    };
+    return state(config, w.start, w.count, configured !== undefined);
+  }
+
+  /** The budget as it stands, without counting a request or creating a window (an unauthenticated caller). */
+  peek(vendor: string, key: string, now: number, documented?: RateLimitConfig): RateLimitState | undefined {
+    const configured = this.configs.get(vendor);
+    const config = configured ?? documented;
+    if (!config) return undefined;
+    const w = this.windows.get(windowKey(vendor, key));
+    const live = w && now - w.start < config.windowMs && now >= w.start;
+    return state(config, live ? w.start : now, live ? w.count : 0, configured !== undefined);
+  }
+
+  /** Drops windows that have ended (or that a clock moved back has not reached). */
+  private sweep(now: number): void {
+    for (const [k, w] of this.windows) if (now >= w.start + w.windowMs || now < w.start) this.windows.delete(k);
+  }
+
+  /** How many windows are kept (tests check the bound). */
+  get size(): number {
+    return this.windows.size;
   }
 }
+
+function windowKey(vendor: string, key: string): string {
+  return `${vendor}\u0000${key.length > MAX_KEY_LENGTH ? createHash('sha256').update(key).digest('base64') : key}`;
+}
+
+function state(config: RateLimitConfig, start: number, count: number, enforced: boolean): RateLimitState {
+  return {
+    limit: config.limit,
+    remaining: Math.max(0, config.limit - count),
+    resetMs: start + config.windowMs,
+    windowMs: config.windowMs,
+    exceeded: count > config.limit,
+    enforced,
+  };
+}
+
+/** At most this many windows at once (a few MB at most). */
+export const MAX_WINDOWS = 10_000;
+/** Keys longer than this are kept as their hash. */
+const MAX_KEY_LENGTH = 128;
 
 /** The common report of a budget: `X-RateLimit-Limit`, `-Remaining` and `-Reset` (epoch seconds). */
 export function rateLimitHeaders(rate: RateLimitState): Record<string, string> {

@@ -1,7 +1,8 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, maxHeaderSize, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BadRequest, PayloadTooLarge } from './errors.js';
 import { EmulatorRequest, type BodySource, type EmulatorResponse, type HeaderReader } from './http.js';
+import type { ListenerAddress } from './control.js';
 import type { Emulator, ListenOptions, RequestInfo, RunningServer } from './types.js';
 
 /**
@@ -14,7 +15,7 @@ export async function startServer(emulator: Emulator, opts: ListenOptions = {}):
   const host = opts.host ?? '127.0.0.1';
   const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
     const started = performance.now();
-    serve(emulator, req, res, fallbackHost).then(
+    serve(emulator, req, res, fallbackHost, listener).then(
       (status) => opts.onResponse?.({ method: req.method ?? 'GET', path: req.url ?? '/', status, ms: performance.now() - started }),
       (err) => {
         // Writing failed (the emulator itself always answers, with its last-resort 500 at worst).
@@ -28,9 +29,17 @@ export async function startServer(emulator: Emulator, opts: ListenOptions = {}):
   });
   // Answer a client that waits for `100 Continue` as soon as its request arrives, like any request.
   server.on('checkContinue', (req, res) => server.emit('request', req, res));
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    else socket.destroy();
+  // A request node:http cannot parse gets a short JSON answer saying why (431 for headers over its limit).
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return void socket.destroy();
+    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+    const body = JSON.stringify(
+      tooLarge
+        ? { error: 'headers_too_large', message: `The request headers are larger than the server accepts (${maxHeaderSize} bytes)` }
+        : { error: 'bad_request', message: 'The request is not valid HTTP/1.1' },
+    );
+    const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -43,6 +52,7 @@ export async function startServer(emulator: Emulator, opts: ListenOptions = {}):
   const { port } = server.address() as AddressInfo;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   const fallbackHost = `${shownHost}:${port}`;
+  const listener = { host, port };
   return {
     url: `http://${fallbackHost}`,
     port,
@@ -57,7 +67,13 @@ export async function startServer(emulator: Emulator, opts: ListenOptions = {}):
 /** Bodies up to this size that the client sends without `Expect: 100-continue` are read before the emulator answers. */
 const BUFFERED_BODY_MAX = 64 * 1024;
 
-async function serve(emulator: Emulator, req: IncomingMessage, res: ServerResponse, fallbackHost: string): Promise<number> {
+async function serve(
+  emulator: Emulator,
+  req: IncomingMessage,
+  res: ServerResponse,
+  fallbackHost: string,
+  listener: { host: string; port: number },
+): Promise<number> {
   const headers = new NodeHeaders(req.rawHeaders);
   const method = req.method ?? 'GET';
   const length = headers.get('content-length');
@@ -73,7 +89,7 @@ async function serve(emulator: Emulator, req: IncomingMessage, res: ServerRespon
   } else if (hasBody) body = new NodeBody(req, headers.get('expect')?.toLowerCase() === '100-continue' ? res : undefined);
 
   const request = nodeRequest(method, req.url ?? '/', headers, body, fallbackHost);
-  const response = await emulator.answer(request, new NodeRequestInfo(req, res, request.origin));
+  const response = await emulator.answer(request, new NodeRequestInfo(req, res, request.origin, listener));
   return write(response, req, res, hasBody && !buffered);
 }
 
@@ -156,9 +172,15 @@ class NodeRequestInfo implements RequestInfo {
     private readonly req: IncomingMessage,
     private readonly res: ServerResponse,
     readonly origin: string,
+    private readonly bound: { host: string; port: number },
   ) {
     const ip = req.socket.remoteAddress ?? '127.0.0.1';
     this.clientIp = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+  }
+
+  /** Where this server listens, and the local address this connection arrived on (the control plane's guard). */
+  get listener(): ListenerAddress {
+    return { ...this.bound, localAddress: this.req.socket.localAddress };
   }
 
   get signal(): AbortSignal {
@@ -204,7 +226,10 @@ class NodeBody implements BodySource {
     private readonly req: IncomingMessage,
     /** Set when the client waits for `100 Continue` before sending the body. */
     private readonly waiting?: ServerResponse,
-  ) {}
+  ) {
+    // Errors after the read is over (a client gone mid-body) are expected; an unheard 'error' would throw.
+    req.on('error', () => undefined);
+  }
 
   read(limit: number): Promise<string> {
     const req = this.req;

@@ -4,6 +4,7 @@
  * never names a vendor.
  */
 import type { Clock } from './clock.js';
+import type { ListenerAddress } from './control.js';
 import type { EmulatorError } from './errors.js';
 import type { Faults, FaultRule } from './faults.js';
 import type { EmulatorRequest, EmulatorResponse } from './http.js';
@@ -189,6 +190,10 @@ export interface RequestInfo {
   service?: { vendor: string; service?: string };
   /** Aborted when the client goes away (held requests: latency and `timeout` faults stop waiting). */
   signal?: AbortSignal;
+  /** false: the control plane is not served at this origin (MSW's vendor origins; it has its own `controlUrl`). */
+  controlPlane?: boolean;
+  /** The address a network front door listens on: its control plane refuses foreign `Host`/`Origin` (control.ts). */
+  listener?: ListenerAddress;
 }
 
 export interface ListenOptions {

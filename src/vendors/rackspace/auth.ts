@@ -17,7 +17,6 @@ export interface Caller {
 export function authenticate(request: EmulatorRequest, ctx: RouteContext<RackspaceModel>): Caller {
   const { state, params } = ctx;
   const tenantId = params.tenantId;
-  ctx.subject = tenantId;
   const challenge = { 'www-authenticate': `Keystone uri="${ctx.serviceOrigin('identity')}/v2.0"` };
   const raw = request.headers.get('x-auth-token')?.trim();
   if (!raw) throw new Unauthorized('No auth token supplied', undefined, 'The X-Auth-Token header is missing or empty', challenge);
@@ -32,6 +31,8 @@ export function authenticate(request: EmulatorRequest, ctx: RouteContext<Rackspa
       `The X-Auth-Token is not valid for tenant '${tenantId}'`,
       challenge,
     );
+  // Only an authenticated tenant is counted for X-RateLimit-* (the documented budget): no state for strangers' requests.
+  ctx.subject = tenantId;
   const level = Math.max(0, ...user.roles.map((r) => ROLE_LEVEL[r] ?? 0));
   const needed = LEVEL_FOR_METHOD[request.method] ?? 3;
   if (level < needed) {

@@ -59,6 +59,11 @@ export class EmulatorRequest {
     return (this.parsed ??= new URL(this.path + this.search, this.origin));
   }
 
+  /** The query parameters (without parsing the whole URL). */
+  get searchParams(): URLSearchParams {
+    return this.parsed?.searchParams ?? new URLSearchParams(this.search);
+  }
+
   get href(): string {
     return this.parsed?.href ?? this.origin + this.path + this.search;
   }

@@ -239,6 +239,7 @@ export class RequestContext<S = unknown> implements RouteContext<S> {
   rateLimit: RateLimitState | undefined = undefined;
   subject: string | undefined = undefined;
   private memos: Map<string, unknown> | undefined = undefined;
+  private searchParams: URLSearchParams | undefined = undefined;
   private readonly own: Record<string, string> | undefined;
 
   constructor(
@@ -258,6 +259,14 @@ export class RequestContext<S = unknown> implements RouteContext<S> {
 
   get url(): URL {
     return this.request.url;
+  }
+
+  get path(): string {
+    return this.request.path;
+  }
+
+  get query(): URLSearchParams {
+    return (this.searchParams ??= this.request.searchParams);
   }
 
   serviceOrigin(service: string): string {

@@ -24,8 +24,12 @@ export interface RouteContext<S> {
   readonly state: S;
   /** Decoded path parameters (`:tenantId` → `params.tenantId`). */
   readonly params: Record<string, string>;
-  /** The request URL (parsed on first use). */
+  /** The request URL (parsed on first use: `path` and `query` are cheaper when they do). */
   readonly url: URL;
+  /** The raw (percent-encoded) path, as routed. */
+  readonly path: string;
+  /** The query parameters (parsed on first use). */
+  readonly query: URLSearchParams;
   /** The origin the client reached (`http://127.0.0.1:4020`, or a vendor's real origin through MSW). */
   readonly origin: string;
   /** Where a given service of this vendor is reached by this client (for Location, catalogs, next links). */

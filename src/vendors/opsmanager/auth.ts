@@ -50,9 +50,8 @@ export function authenticate(request: EmulatorRequest, ctx: Ctx): ApiKey {
   if (qop !== undefined && (!p.nc || !NC_RE.test(p.nc) || p.cnonce === undefined)) throw fail();
   if (algorithm?.toLowerCase() === 'md5-sess' && p.cnonce === undefined) throw fail();
   // The digest covers the header's `uri`; it must name this request's target (RFC 7616 §3.4.6) [inf: 401, not 400].
-  const base = ctx.url.origin;
-  const mine = normalizeTarget(ctx.url.pathname + ctx.url.search, base);
-  if (normalizeTarget(uri, base) !== mine) throw fail();
+  const mine = request.path + request.search;
+  if (uri !== mine && normalizeTarget(uri, request.origin) !== normalizeTarget(mine, request.origin)) throw fail();
 
   const key = state.apiKeysByPublicKey.get(username);
   if (!key) throw fail();

@@ -49,7 +49,7 @@ export function digestFailure(wwwAuthenticate: string): EmulatorError {
 }
 
 /** `pretty=true` / `envelope=true`, read like a Java `Boolean` query parameter: only `true` (any case) is true. */
-const flag = (url: URL, name: string) => url.searchParams.get(name)?.toLowerCase() === 'true';
+const flag = (query: URLSearchParams, name: string) => query.get(name)?.toLowerCase() === 'true';
 
 /**
  * Jackson's default pretty printer, byte for byte [doc]: objects `{\n  "k" : v\n}` indented two spaces per level,
@@ -84,11 +84,11 @@ export function respond(
   serialised?: string,
 ): EmulatorResponse {
   if (serialised !== undefined) return textResponse(serialised, status, { 'content-type': 'application/json', ...headers });
-  const envelope = flag(ctx.url, 'envelope');
+  const envelope = flag(ctx.query, 'envelope');
   const payload = envelope ? (body === undefined ? { status } : { status, content: body }) : body;
   const h = { 'content-type': 'application/json', ...headers };
   if (payload === undefined) return emptyResponse(status, { ...h, 'content-length': '0' });
-  const text = flag(ctx.url, 'pretty') ? prettyJson(payload) : JSON.stringify(payload);
+  const text = flag(ctx.query, 'pretty') ? prettyJson(payload) : JSON.stringify(payload);
   return textResponse(text, status, h);
 }
 
@@ -104,7 +104,7 @@ export function renderError(err: EmulatorError, ctx: RouteContext<unknown>): Emu
   const budget = ctx.rateLimit;
   if (err.status === 429 && !err.code && budget?.enforced) {
     const minutes = String(Math.round((budget.windowMs / 60_000) * 1000) / 1000);
-    const limited = omError('RATE_LIMITED', ctx.url.pathname, String(budget.limit), minutes);
+    const limited = omError('RATE_LIMITED', ctx.path, String(budget.limit), minutes);
     err = new EmulatorError(429, limited.message, limited.code, limited.details, err.headers);
   }
   const reason = reasonFor(err.status);

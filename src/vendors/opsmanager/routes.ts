@@ -70,7 +70,7 @@ function list(request: EmulatorRequest, ctx: Ctx): EmulatorResponse {
   const group = authorize(ctx, key, 'read');
   const keys = () => ctx.state.agentKeysOf(group.id).map((k) => ({ ...wire(k), key: maskKey(k.key) }));
   // The plain answer (no pretty, no envelope) is serialised once per state of the project's keys.
-  if (!ctx.url.search.includes('=')) {
+  if (!request.search.includes('=')) {
     const body = ctx.state.listBodies.get(group.id, ctx.state.agentApiKeys.version(group.id), () => JSON.stringify(keys()));
     return respond(ctx, 200, undefined, {}, body);
   }
@@ -83,7 +83,7 @@ function remove(request: EmulatorRequest, ctx: Ctx): EmulatorResponse {
   const id = objectIdParam(ctx.params.agentApiKeyId);
   const found = id === undefined ? undefined : ctx.state.agentApiKeys.get(id);
   // An unknown key (or another project's) is undocumented: RESOURCE_NOT_FOUND is the safe choice [inf].
-  if (!found || found.groupId !== group.id) throw omError('RESOURCE_NOT_FOUND', ctx.url.pathname);
+  if (!found || found.groupId !== group.id) throw omError('RESOURCE_NOT_FOUND', ctx.path);
   ctx.state.agentApiKeys.delete(found._id);
   // 200 with no body [doc] (204 is possible on some versions [inf]).
   return respond(ctx, 200, undefined);
@@ -95,7 +95,7 @@ function remove(request: EmulatorRequest, ctx: Ctx): EmulatorResponse {
  */
 export function methodNotAllowed(request: EmulatorRequest, ctx: Ctx, allowed: string[]): EmulatorResponse {
   authenticate(request, ctx);
-  throw new EmulatorError(405, `HTTP method ${request.method} is not supported by ${ctx.url.pathname}.`, undefined, undefined, {
+  throw new EmulatorError(405, `HTTP method ${request.method} is not supported by ${ctx.path}.`, undefined, undefined, {
     allow: allowed.join(', '),
   });
 }
@@ -107,7 +107,7 @@ export function methodNotAllowed(request: EmulatorRequest, ctx: Ctx, allowed: st
  * only for authenticated callers. Paths outside the API (through MSW, on cloud.mongodb.com) are 404 at once.
  */
 export function fallback(request: EmulatorRequest, ctx: Ctx): EmulatorResponse {
-  const path = ctx.url.pathname;
+  const path = ctx.path;
   if (path === API_BASE || path.startsWith(`${API_BASE}/`)) authenticate(request, ctx);
   throw omError('RESOURCE_NOT_FOUND', path);
 }

@@ -40,6 +40,6 @@ export const prefactor: VendorDefinition<PrefactorModel, PrefactorFixture> = {
     { flag: 'jwt-secret', key: 'jwtSecret', type: 'string', describe: 'Prefactor: the HS256 secret its JWTs are signed with (default: random per run)' },
   ],
   fallback(request, ctx) {
-    throw new NotFound(`No resource at ${request.method} ${ctx.url.pathname}`, 'not_found');
+    throw new NotFound(`No resource at ${request.method} ${ctx.path}`, 'not_found');
   },
 };

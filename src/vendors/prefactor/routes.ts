@@ -150,7 +150,7 @@ function parseListQuery(q: URLSearchParams): { accountId: string | null; offset:
 
 async function list(request: EmulatorRequest, ctx: Ctx): Promise<EmulatorResponse> {
   const caller = await authenticate(request, ctx);
-  const q = parseListQuery(ctx.url.searchParams);
+  const q = parseListQuery(ctx.query);
   const accountId = q.accountId ?? caller.accountId;
   if (accountId !== caller.accountId) throw notPermitted('This API token may not list the tokens of another account');
   // A token bound to an environment sees that environment's tokens only [inf: reads are filtered, not refused].

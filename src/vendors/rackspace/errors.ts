@@ -55,7 +55,7 @@ export function responseId(ctx: RouteContext<RackspaceModel>): string {
 /** The one place Rackspace errors are rendered: the Monitoring envelope, or the Identity fault on `/v2.0`. */
 export function renderError(err: EmulatorError, ctx: RouteContext<RackspaceModel>): EmulatorResponse {
   const headers: Record<string, string> = { 'content-type': JSON_TYPE, ...(err.headers ?? {}) };
-  if (isIdentityPath(ctx.url.pathname)) {
+  if (isIdentityPath(ctx.path)) {
     const fault = err.code ?? IDENTITY_FAULT[err.status] ?? 'identityFault';
     // `POST /v2.0` answers exactly `{"methodNotAllowed":{"code":405}}` [cap].
     const inner = err.status === 405 ? { code: 405 } : { code: err.status, message: err.message };

@@ -23,7 +23,7 @@ export type { AgentToken, RackspaceFixture, User, IdentityToken } from './model.
 export const RATE_LIMIT = { limit: 50_000, windowMs: 24 * 60 * 60 * 1000, window: '24 hours', type: 'global' };
 
 function decorate(response: EmulatorResponse, ctx: RouteContext<RackspaceModel>): void {
-  if (isIdentityPath(ctx.url.pathname)) return;
+  if (isIdentityPath(ctx.path)) return;
   const h = response.headers;
   h.set('x-response-id', responseId(ctx));
   h.set('x-lb', 'emulator-maas-api1');
@@ -39,7 +39,7 @@ const rateLimit: VendorRateLimit<RackspaceModel> = {
   key: (ctx) => ctx.params.tenantId ?? '',
   documented: { limit: RATE_LIMIT.limit, windowMs: RATE_LIMIT.windowMs },
   headers(rate, ctx) {
-    if (isIdentityPath(ctx.url.pathname)) return rate.enforced ? rateLimitHeaders(rate) : {};
+    if (isIdentityPath(ctx.path)) return rate.enforced ? rateLimitHeaders(rate) : {};
     return {
       'x-ratelimit-limit': String(rate.limit),
       'x-ratelimit-remaining': String(rate.remaining),
@@ -76,7 +76,7 @@ export const rackspace: VendorDefinition<RackspaceModel, RackspaceFixture> = {
   // The identity token every Monitoring call carries.
   secrets: { headers: ['x-auth-token'] },
   fallback(request, ctx) {
-    const path = ctx.url.pathname;
+    const path = ctx.path;
     if (isIdentityPath(path)) throw new NotFound(`Resource not found: ${request.method} ${path}`);
     throw new NotFound('Resource not found', undefined, `No resource at ${request.method} ${path}`);
   },

@@ -152,8 +152,8 @@ function parseLimit(raw: string | null): number {
 
 function list(request: EmulatorRequest, ctx: Ctx): EmulatorResponse {
   const { tenantId } = authenticate(request, ctx);
-  const limit = parseLimit(ctx.url.searchParams.get('limit'));
-  const marker = ctx.url.searchParams.get('marker') || null;
+  const limit = parseLimit(ctx.query.get('limit'));
+  const marker = ctx.query.get('marker') || null;
   const base = publicUrl(ctx, tenantId);
   // The same page for the same tenant state and the same client origin is serialised once.
   const key = `${base}\n${limit}\n${marker ?? ''}`;

@@ -63,7 +63,7 @@ const flag = (n) => argv.includes(n);
 const value = (n) => argv.find((a) => a.startsWith(`${n}=`))?.slice(n.length + 1);
 if (flag('--help') || flag('-h')) {
   process.stdout.write(`usage: node bench/run.mjs [--quick | --smoke] [options]   (npm run bench [-- options] builds first)
-       node bench/run.mjs soak [--smoke] [--attack=S] [--duration=S]   the abuse and soak run (bench/soak.mjs)
+       node bench/run.mjs soak [--smoke] [--attack=S] [--warmup=S] [--duration=S]   the abuse and soak run (bench/soak.mjs)
 
   --quick            shorter run (~1.5 min): 5 cold starts, 2 rounds of 1 s per case
   --smoke            ~10-20 s run of every row with tiny durations (checks that the bench works, not the numbers)

@@ -13,7 +13,7 @@ import type { Emulator, ListenOptions, RequestInfo, RunningServer } from './type
  */
 export async function startServer(emulator: Emulator, opts: ListenOptions = {}): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
-  const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
+  const server = createServer({ keepAliveTimeout: 5000, ...SLOW_CLIENT_LIMITS }, (req, res) => {
     const started = performance.now();
     serve(emulator, req, res, fallbackHost, listener).then(
       (status) => opts.onResponse?.({ method: req.method ?? 'GET', path: req.url ?? '/', status, ms: performance.now() - started }),
@@ -63,6 +63,13 @@ export async function startServer(emulator: Emulator, opts: ListenOptions = {}):
       }),
   };
 }
+
+/**
+ * How long a client may take: node:http's defaults (60 s for the headers, 5 min for the whole request, checked every
+ * 30 s) let slow clients (slowloris, a body that never ends, idle sockets) hold a connection for minutes. A local
+ * emulator's clients send their headers at once; the whole request gets a minute (a 256 MiB state PUT included).
+ */
+const SLOW_CLIENT_LIMITS = { headersTimeout: 10_000, requestTimeout: 60_000, connectionsCheckingInterval: 1000 };
 
 /** Bodies up to this size that the client sends without `Expect: 100-continue` are read before the emulator answers. */
 const BUFFERED_BODY_MAX = 64 * 1024;

@@ -133,8 +133,8 @@ export interface VendorDefinition<S = any, F = any> {
   rateLimit?: VendorRateLimit<S>;
   /** Adds the vendor's per-response headers (request ids …) to every response. */
   decorate?(response: EmulatorResponse, ctx: RouteContext<S>): void;
-  /** Secrets the journal redacts: header names (lower case) and JSON/form field names. */
-  secrets?: { headers?: string[]; fields?: string[] };
+  /** Secrets the journal redacts beyond the common ones (`Authorization`, cookies): header names. */
+  secrets?: { headers?: string[] };
   /** The vendor's own command-line options. */
   cliOptions?: VendorCliOption[];
   /**

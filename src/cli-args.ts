@@ -32,7 +32,7 @@ const CORE_OPTIONS = {
   'fault-timeout': { type: 'string', default: '30s', describe: 'How long a "timeout" fault holds a request at most' },
   'rate-limit': { type: 'string', array: true, describe: 'A request budget per vendor, e.g. rackspace=5/1m (repeatable)' },
   'journal-limit': { type: 'number', default: 1000, describe: 'How many requests the journal keeps (0 = off)' },
-  persist: { type: 'string', describe: 'Keep the state in this JSON file (loaded at start, written on every change)' },
+  persist: { type: 'string', describe: 'Keep the state in this JSON file (loaded at start; every change logged to FILE.log before it is answered)' },
   watch: { type: 'boolean', default: false, describe: 'Reload the --fixtures file (and reset) when it changes' },
   'admin-token': { type: 'string', describe: 'Require "Authorization: Bearer TOKEN" on /__emulator/* (needed off loopback)' },
 } as const satisfies Record<string, OptionSpec>;

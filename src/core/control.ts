@@ -97,6 +97,18 @@ function sameSecret(given: string, expected: string): boolean {
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 /**
+ * Whether a request without a `Content-Type` has no body. Read rather than judged by `request.body`: through MSW a
+ * bodiless POST may carry an empty stream. The text read is kept for the handler (`readText` caches it).
+ */
+async function isEmptyBody(request: Request): Promise<boolean> {
+  try {
+    return (await readText(request, STATE_LIMIT)) === '';
+  } catch {
+    return false;
+  }
+}
+
+/**
  * The emulator's own API under `/__emulator/` — the same on every front door and for every vendor (nothing here
  * knows a vendor): health, reset, state, faults, the request journal, the clock and rate limits.
  */
@@ -280,7 +292,7 @@ export function controlPlane(emulator: Emulator): (request: Request, url: URL, i
     // first, never JSON. A bodiless write (`curl -X POST …/reset`) may leave the type out.
     if (WRITE_METHODS.has(request.method)) {
       const type = request.headers.get('content-type');
-      if (type !== null ? !isJsonContentType(type) : request.body !== null)
+      if (type !== null ? !isJsonContentType(type) : !(await isEmptyBody(request)))
         return json({ error: 'unsupported_media_type', message: `control-plane writes take Content-Type: application/json (got ${type ?? 'none'})` }, 415);
     }
     try {

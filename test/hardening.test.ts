@@ -292,6 +292,10 @@ describe('7. a web page cannot drive the loopback control plane', () => {
     });
     expect(res.status).toBe(415);
     expect(emulator.faults.size).toBe(0);
+    // A body with no type at all is refused too; a bodiless POST without a type is fine.
+    expect((await send(server.url, '/__emulator/faults', { method: 'POST', chunks: ['{"status":503}'] })).status).toBe(415);
+    expect(emulator.faults.size).toBe(0);
+    expect((await send(server.url, '/__emulator/reset', { method: 'POST', headers: { 'content-length': '0' } })).status).toBe(204);
   });
 
   it.each(['127.0.0.1', 'localhost', '[::1]'])('a page served by the emulator (Origin http://%s:PORT) may call it', async (name) => {

@@ -108,6 +108,18 @@ interface ControlRoute {
 export const CONTROL_PREFIX = '/__emulator';
 
 /**
+ * Whether a request without a `Content-Type` has no body. Read rather than judged by `request.body`: through MSW a
+ * bodiless POST may carry an empty stream. The text read is kept for the handler (`readText` caches it).
+ */
+async function isEmptyBody(request: EmulatorRequest): Promise<boolean> {
+  try {
+    return (await readText(request, STATE_LIMIT)) === '';
+  } catch {
+    return false;
+  }
+}
+
+/**
  * The emulator's own API under `/__emulator/` — the same on every front door and for every vendor (nothing here
  * knows a vendor): health, reset, state, faults, the request journal, the clock and rate limits. A route table
  * like a vendor's; answers a request under `/__emulator`, or returns undefined for any other path.
@@ -307,8 +319,7 @@ export function controlPlane(emulator: EmulatorCore): (request: EmulatorRequest,
     // first, never JSON. A bodiless write (`curl -X POST …/reset`) may leave the type out.
     if (WRITE_METHODS.has(request.method)) {
       const type = request.headers.get('content-type');
-      // (A Fetch request may carry an empty body stream for a bodiless write, as msw 3 hands them over.)
-      if (type !== null ? !isJsonContentType(type) : request.hasBody && (await readText(request).catch(() => '?')) !== '')
+      if (type !== null ? !isJsonContentType(type) : !(await isEmptyBody(request)))
         return json({ error: 'unsupported_media_type', message: `control-plane writes take Content-Type: application/json (got ${type ?? 'none'})` }, 415);
     }
     try {

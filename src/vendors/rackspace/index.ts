@@ -32,11 +32,14 @@ function decorate(response: Response, ctx: RouteContext<RackspaceModel>): void {
   if (configured) {
     h.set('x-ratelimit-limit', String(configured.limit));
     h.set('x-ratelimit-remaining', String(configured.remaining));
+    h.set('x-ratelimit-used', String(configured.limit - configured.remaining));
     h.set('x-ratelimit-window', windowText(configured.windowMs));
   } else {
     const used = tenantId ? ctx.state.countRequest(tenantId, RATE_LIMIT.windowMs).count : 0;
     h.set('x-ratelimit-limit', String(RATE_LIMIT.limit));
     h.set('x-ratelimit-remaining', String(Math.max(0, RATE_LIMIT.limit - used)));
+    // `-Used` is named by the docs [doc: Cloud Monitoring "Rate limiting"]; `-Remaining` was seen on real traffic [cap].
+    h.set('x-ratelimit-used', String(used));
     h.set('x-ratelimit-window', RATE_LIMIT.window);
   }
   h.set('x-ratelimit-type', RATE_LIMIT.type);

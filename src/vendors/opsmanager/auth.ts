@@ -1,7 +1,7 @@
 import type { RouteContext } from '../../core/types.js';
 import { challenge, expectedResponse, parseDigestHeader, REALM, sameHex } from './digest.js';
 import { digestFailure, omError } from './errors.js';
-import type { ApiKey, Group, OpsManagerModel } from './model.js';
+import type { AccessEntry, ApiKey, Group, OpsManagerModel } from './model.js';
 
 type Ctx = RouteContext<OpsManagerModel>;
 
@@ -89,9 +89,12 @@ export function inCidr(ip: string, cidr: Cidr): boolean {
   return mask(a.value, cidr.prefix, a.family === 4 ? 32 : 128) === cidr.network;
 }
 
-/** No access list (or an empty one) lets the key in from anywhere [doc]. */
-export function allowedFrom(key: ApiKey, ip: string): boolean {
-  return key.cidrs.length === 0 || key.cidrs.some((c) => inCidr(ip, c));
+/**
+ * No access list (or an empty one) lets the key in from anywhere [doc]: `true`. Otherwise the entry that lets `ip`
+ * in, or undefined.
+ */
+export function allowedFrom(key: ApiKey, ip: string): AccessEntry | true | undefined {
+  return key.accessList.length === 0 ? true : key.accessList.find((e) => inCidr(ip, e.cidr));
 }
 
 // ---------------------------------------------------------------- Digest authentication
@@ -157,7 +160,9 @@ export function authenticate(request: Request, ctx: Ctx): ApiKey {
   if (verdict !== 'ok') throw fail(true);
 
   ctx.locals.apiKeyId = key.id;
-  if (!allowedFrom(key, ctx.clientIp)) throw omError('IP_ADDRESS_NOT_ON_ACCESS_LIST', ctx.clientIp);
+  const entry = allowedFrom(key, ctx.clientIp);
+  if (!entry) throw omError('IP_ADDRESS_NOT_ON_ACCESS_LIST', ctx.clientIp);
+  if (entry !== true) state.recordAccess(entry, ctx.clientIp);
   return key;
 }
 

@@ -197,6 +197,11 @@ describeDoors('Ops Manager programmatic API keys', (door) => {
     // Another member of the org that is not an owner → 400 API_KEY_WHITELIST_ACCESS_DENIED [doc]; outside the org → 401.
     await expectApiError(await call(door, `${base}/accessList`, READ_ONLY), 400, 'API_KEY_WHITELIST_ACCESS_DENIED');
     await expectApiError(await call(door, `${base}/accessList`, NO_ACCESS), 401, 'USER_UNAUTHORIZED');
+    // A 204 has no body, even with envelope=true.
+    const gone = await call(door, `${base}/accessList/10.0.0.0%2F8?envelope=true`, OWNER, { method: 'DELETE' });
+    expect(gone.status).toBe(204);
+    expect(await gone.text()).toBe('');
+    expect(door.emulator.opsmanager.apiKeys.get('groupown')!.accessList.map((e) => e.cidrBlock)).toEqual(['127.0.0.1/32', '2001:db8::/32']);
   });
 
   it('project keys: list, create-and-assign, change roles, unassign (refused on the next request); who may; wrong-scope roles', async () => {

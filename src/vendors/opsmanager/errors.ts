@@ -98,6 +98,8 @@ export function respond(
   const envelope = flag(ctx.url, 'envelope');
   const payload = envelope ? (body === undefined ? { status } : { status, content: body }) : body;
   const h = { 'content-type': 'application/json', ...headers };
+  // A 204 (an access-list entry deleted) has no body at all, so `envelope=true` cannot add one [RFC 9110 §15.3.5].
+  if (status === 204) return emptyResponse(status, h);
   if (payload === undefined) return emptyResponse(status, { ...h, 'content-length': '0' });
   const text = flag(ctx.url, 'pretty') ? prettyJson(payload) : JSON.stringify(payload);
   return textResponse(text, status, h);

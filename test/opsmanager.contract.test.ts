@@ -697,8 +697,8 @@ describe('Ops Manager fixtures', () => {
     expect(m.groups.size).toBe(3);
     const roles = [...m.apiKeys.values()].flatMap((k) => k.roles.map((r) => r.roleName));
     expect(roles).toEqual(expect.arrayContaining(['ORG_OWNER', 'GROUP_OWNER', 'GROUP_READ_ONLY', 'GLOBAL_OWNER', 'GLOBAL_READ_ONLY']));
-    expect(m.apiKeysByPublicKey.get('ownerkey')?.accessList).toEqual(['127.0.0.1/32', '::1/128']);
-    expect(m.apiKeysByPublicKey.get('outsider')?.accessList).toEqual(['203.0.113.0/24', '2001:db8::/32']);
+    expect(m.apiKeysByPublicKey.get('ownerkey')?.accessList.map((e) => e.cidrBlock)).toEqual(['127.0.0.1/32', '::1/128']);
+    expect(m.apiKeysByPublicKey.get('outsider')?.accessList.map((e) => e.cidrBlock)).toEqual(['203.0.113.0/24', '2001:db8::/32']);
   });
 
   it('round-trips through snapshot and restore', () => {

@@ -209,6 +209,17 @@ describeDoors(
         expect((await api('GET', '/ping', { token })).status).toBe(200);
       });
 
+      it('correction [doc: ApiToken_Details.expires_at is a non-null date-time; code: the SDK types it a string]: a token created without one gets one, a year ahead [inf], and stops working then', async () => {
+        const now = door.emulator.clock.now();
+        const { token, details } = await create({ token_scope: 'account' });
+        const year = 365 * 24 * 3_600_000;
+        expect(details.expires_at).toBe(iso(Math.floor(now / 1000) * 1000 + year));
+        expect(decodeJwt(token).exp).toBe(Date.parse(details.expires_at) / 1000);
+        door.emulator.clock.advance(year + 1000);
+        onTestFinished(() => door.emulator.clock.advance(-(year + 1000)));
+        expectError(await api('GET', '/ping', { token }), 401, 'bad_authtoken');
+      });
+
       it('a JWT stops authenticating when the emulator clock passes expires_at', async () => {
         const now = door.emulator.clock.now();
         const expires = iso(now + 3_600_000);
@@ -277,7 +288,8 @@ describeDoors(
           agent_id: null,
           agent_deployment_id: null,
           created_by_admin_user_id: null,
-          expires_at: null,
+          // A token created without expires_at gets one (a non-null date-time [doc]; one year ahead [inf]).
+          expires_at: '2033-06-01T12:00:00Z',
           last_used_at: null,
           inserted_at: '2032-06-01T12:00:00Z',
           updated_at: '2032-06-01T12:00:00Z',
@@ -290,7 +302,7 @@ describeDoors(
         const claims = decodeJwt(r.body.token);
         expect(claims).toMatchObject({ jti: d.id, sub: d.id, account_id: ACME.account, token_scope: 'account' });
         expect(claims.iat).toBe(Date.parse('2032-06-01T12:00:00Z') / 1000);
-        expect(claims.exp).toBeUndefined();
+        expect(claims.exp).toBe(Date.parse('2033-06-01T12:00:00Z') / 1000);
         expect(claims.environment_id).toBeUndefined();
 
         // State after: readable, listed, and the JWT is shown only at creation.
@@ -784,6 +796,22 @@ describeDoors(
 // ---------------------------------------------------------------- without a front door
 
 describe('prefactor: secrets, fixtures and snapshots', () => {
+  it('vendorOptions.prefactor.defaultTokenLifetimeMs sets the default expiry; null keeps expires_at null', async () => {
+    for (const [lifetime, expected] of [[60_000, (now: number) => new Date(Math.floor(now / 1000) * 1000 + 60_000).toISOString().replace('.000Z', 'Z')], [null, () => null]] as const) {
+      const e = createEmulator({ vendors: ['prefactor'], vendorOptions: { prefactor: { defaultTokenLifetimeMs: lifetime } } });
+      const now = e.clock.now();
+      const r = await e.handle(
+        new Request('https://app.prefactorai.com/api/v1/api_token', {
+          method: 'POST',
+          headers: { authorization: `Bearer ${ACME.active}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ details: { token_scope: 'account' } }),
+        }),
+      );
+      expect((await r.json()).details.expires_at).toBe(expected(now));
+    }
+    expect(() => createEmulator({ vendors: ['prefactor'], vendorOptions: { prefactor: { defaultTokenLifetimeMs: -1 } } })).toThrow('defaultTokenLifetimeMs');
+  });
+
   const ping = (e: ReturnType<typeof createEmulator>, token: string) =>
     e.handle(new Request('https://app.prefactorai.com/api/v1/ping', { headers: { authorization: `Bearer ${token}` } }));
   const createVia = async (e: ReturnType<typeof createEmulator>) => {

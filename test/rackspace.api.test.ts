@@ -40,4 +40,31 @@ describe('emulator.rackspace', () => {
     a.reset();
     expect(a.rackspace.users.get('alice')!.roles).toEqual(['monitoring:admin']);
   });
+
+  it('resets API keys and revokes identity tokens like the Identity API, and reset() brings the fixture key back', async () => {
+    const emulator = createEmulator({ vendors: ['rackspace'] });
+    const token = emulator.rackspace.login('alice');
+    expect(emulator.rackspace.identityTokens.list('alice').map((t) => t.id)).toEqual([token]);
+    const key = emulator.rackspace.users.resetApiKey('alice');
+    expect(key).toMatch(/^[0-9a-f]{32}$/);
+    const login = (apiKey: string) =>
+      emulator.handle(
+        new Request('http://emulator.test/v2.0/tokens', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ auth: { 'RAX-KSKEY:apiKeyCredentials': { username: 'alice', apiKey } } }),
+        }),
+      );
+    expect((await login('0123456789abcdef0123456789abcdef')).status).toBe(401);
+    expect((await login(key)).status).toBe(200);
+    const list = () => emulator.handle(new Request('http://emulator.test/v1.0/123456/agent_tokens', { headers: { 'x-auth-token': token } }));
+    expect((await list()).status).toBe(200);
+    expect(emulator.rackspace.identityTokens.revoke(token)).toBe(true);
+    expect(emulator.rackspace.identityTokens.revoke(token)).toBe(false);
+    expect(emulator.rackspace.identityTokens.get(token)).toBeUndefined();
+    expect((await list()).status).toBe(401);
+    expect(() => emulator.rackspace.users.resetApiKey('nobody')).toThrow('no Rackspace user');
+    emulator.reset();
+    expect(emulator.rackspace.users.get('alice')!.apiKey).toBe('0123456789abcdef0123456789abcdef');
+  });
 });

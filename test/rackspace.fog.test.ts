@@ -10,6 +10,7 @@ import { createEmulator, type Emulator, type RackspaceModel, type RunningServer 
 import { available, requireTool } from './support/tools.js';
 
 const script = fileURLToPath(new URL('./clients/fog_rackspace.rb', import.meta.url));
+const identityScript = fileURLToPath(new URL('./clients/fog_rackspace_identity.rb', import.meta.url));
 const hasFog = requireTool('ruby-fog-rackspace', available('ruby', ['-e', "require 'fog/rackspace'"]));
 
 describe.skipIf(!hasFog)('fog (ruby-fog-rackspace) against the standalone server', () => {
@@ -40,5 +41,22 @@ describe.skipIf(!hasFog)('fog (ruby-fog-rackspace) against the standalone server
     expect(model.agentTokens.count('123456')).toBe(before + 2);
     expect(model.agentTokens.get(seen.created[1].id)).toBeUndefined();
     expect(model.agentTokens.get(seen.created[0].id)?.label).toBe('fog-a');
+  });
+
+  it('rotates a key with fog’s identity calls: get_user_by_name, list_credentials, reset, old key refused, revoke → 401', async () => {
+    const { stdout } = await promisify(execFile)('ruby', [identityScript], {
+      env: { ...process.env, EMU_URL: server.url, EMU_USER: 'carl', EMU_APIKEY: 'c0ffeec0ffeec0ffeec0ffeec0ffee00', HOME: '/nonexistent' },
+      timeout: 60_000,
+    });
+    const seen = JSON.parse(stdout.trim().split('\n').pop()!);
+    const carl = emulator.rackspace.users.get('carl')!;
+    expect(seen).toMatchObject({ ok: true, user_id: carl.id, old_key_login_status: 401, after_revoke_status: 401 });
+    expect(seen.new_key).toBe(carl.apiKey);
+    expect(seen.new_key).toMatch(/^[0-9a-f]{32}$/);
+    expect(seen.credentials_after_reset).toEqual([carl.apiKey]);
+    // The token issued before the reset kept working until it was revoked.
+    expect(seen.tokens_after_reset).toBe(seen.tokens_before);
+    const ops = emulator.journal.list({ vendor: 'rackspace' }).map((e) => `${e.operation} ${e.status}`);
+    expect(ops).toEqual(expect.arrayContaining(['identity.apiKey.reset 200', 'identity.tokens.revokeOwn 204', 'agentTokens.list 401']));
   });
 });

@@ -15,6 +15,8 @@ export interface RateLimitConfig {
 export interface RateLimitState {
   limit: number;
   remaining: number;
+  /** Requests counted in the window (past the limit too). */
+  used: number;
   /** When the window ends (epoch ms). */
   resetMs: number;
   windowMs: number;
@@ -115,6 +117,7 @@ function state(config: RateLimitConfig, start: number, count: number, enforced: 
   return {
     limit: config.limit,
     remaining: Math.max(0, config.limit - count),
+    used: count,
     resetMs: start + config.windowMs,
     windowMs: config.windowMs,
     exceeded: count > config.limit,

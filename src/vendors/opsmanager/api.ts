@@ -1,6 +1,6 @@
 import { randomHex } from '../../core/ids.js';
 import { expectedResponse, REALM } from './digest.js';
-import { CREATED_BY, DESC_MAX, type AgentApiKey, type ApiKey, type CreatedBy, type OpsManagerModel } from './model.js';
+import { accessEntry, checkRole, type AccessEntry, CREATED_BY, DESC_MAX, type AgentApiKey, type ApiKey, type CreatedBy, type OpsManagerModel, type Role } from './model.js';
 
 /** An agent API key as `POST …/agentapikeys` answers it (key unmasked), plus its project. */
 export type AgentApiKeyRecord = AgentApiKey;
@@ -24,6 +24,15 @@ export interface OpsManagerApi {
     /** A programmatic API key by its id or its public key. */
     get(idOrPublicKey: string): Readonly<ApiKey> | undefined;
     list(): Readonly<ApiKey>[];
+    /**
+     * Creates a programmatic key as `POST /orgs/{ORG-ID}/apiKeys` would (any mix of org, project and global roles,
+     * checked like fixtures) and returns it with its private key; `orgId` defaults to its first role's org.
+     */
+    create(input: { desc: string; roles: Role[]; orgId?: string; accessList?: string[] }): Readonly<ApiKey>;
+    /** Deletes a key (by id or public key): the next request signed with it is refused. */
+    delete(idOrPublicKey: string): boolean;
+    /** Replaces a key's IP access list (addresses or CIDR blocks; empty = anywhere). */
+    setAccessList(idOrPublicKey: string, entries: string[]): void;
   };
   /**
    * A valid `Authorization: Digest …` header for one request by a programmatic API key (a nonce is issued for it,
@@ -33,6 +42,18 @@ export interface OpsManagerApi {
 }
 
 const copy = (k: AgentApiKey): AgentApiKeyRecord => ({ ...k });
+
+const findKey = (model: OpsManagerModel, idOrPublicKey: string) => model.apiKeys.get(idOrPublicKey) ?? model.apiKeysByPublicKey.get(idOrPublicKey);
+
+/** Access-list entries from what a test wrote, all checked before anything changes. */
+function accessEntries(model: OpsManagerModel, written: string[]): AccessEntry[] {
+  const now = model.clock.now();
+  return written.map((w, i) => {
+    const entry = typeof w === 'string' ? accessEntry(w, now) : undefined;
+    if (!entry) throw new TypeError(`accessList[${i}]: expected an IP address or CIDR block, got ${JSON.stringify(w)}`);
+    return entry;
+  });
+}
 
 export function opsManagerApi(model: OpsManagerModel): OpsManagerApi {
   return {
@@ -53,8 +74,35 @@ export function opsManagerApi(model: OpsManagerModel): OpsManagerApi {
       delete: (id) => model.agentApiKeys.delete(id) !== undefined,
     },
     apiKeys: {
-      get: (idOrPublicKey) => model.apiKeys.get(idOrPublicKey) ?? model.apiKeysByPublicKey.get(idOrPublicKey),
+      get: (idOrPublicKey) => findKey(model, idOrPublicKey),
       list: () => [...model.apiKeys.values()],
+      create({ desc, roles, orgId, accessList = [] }) {
+        if (typeof desc !== 'string' || desc.length < 1 || desc.length > 250) throw new TypeError('desc: expected 1–250 characters');
+        if (!Array.isArray(roles)) throw new TypeError('roles: expected an array of roles');
+        roles.forEach((r, i) => {
+          try {
+            checkRole(r, `roles[${i}]`, new Set(model.orgs.keys()), new Set(model.groups.keys()));
+          } catch (e) {
+            throw new TypeError((e as Error).message);
+          }
+        });
+        const org = orgId ?? model.defaultOrgOf({ roles });
+        if (org !== undefined && !model.orgs.has(org)) throw new TypeError(`orgId: no org with id ${JSON.stringify(org)}`);
+        const entries = accessEntries(model, accessList);
+        const key = model.createApiKey(org, desc, roles.map((r) => ({ ...r })));
+        model.setAccessList(key, entries);
+        return key;
+      },
+      delete(idOrPublicKey) {
+        const key = findKey(model, idOrPublicKey);
+        if (key) model.deleteApiKey(key);
+        return key !== undefined;
+      },
+      setAccessList(idOrPublicKey, entries) {
+        const key = findKey(model, idOrPublicKey);
+        if (!key) throw new TypeError(`no programmatic API key ${JSON.stringify(idOrPublicKey)}`);
+        model.setAccessList(key, accessEntries(model, entries));
+      },
     },
     authorization(method, url, publicKey) {
       const key = model.apiKeysByPublicKey.get(publicKey);

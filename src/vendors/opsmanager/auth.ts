@@ -2,13 +2,17 @@ import type { EmulatorRequest } from '../../core/http.js';
 import type { RouteContext } from '../../core/types.js';
 import { challenge, expectedResponse, parseDigestHeader, REALM, sameHex } from './digest.js';
 import { digestFailure, omError } from './errors.js';
-import type { ApiKey, Group, OpsManagerModel } from './model.js';
+import { AccessList } from './iplist.js';
+import type { AccessEntry, ApiKey, Group, OpsManagerModel } from './model.js';
 
 type Ctx = RouteContext<OpsManagerModel>;
 
-/** No access list (or an empty one) lets the key in from anywhere [doc]. */
-export function allowedFrom(key: ApiKey, ip: string): boolean {
-  return key.accessListCheck.allows(ip);
+/**
+ * No access list (or an empty one) lets the key in from anywhere [doc]: `true`. Otherwise the entry that lets `ip`
+ * in, or undefined.
+ */
+export function allowedFrom(key: ApiKey, ip: string): AccessEntry | true | undefined {
+  return AccessList.of(key.accessList).match(ip);
 }
 
 // ---------------------------------------------------------------- Digest authentication
@@ -73,7 +77,9 @@ export function authenticate(request: EmulatorRequest, ctx: Ctx): ApiKey {
   if (verdict !== 'ok') throw fail(true);
 
   ctx.subject = key.id;
-  if (!allowedFrom(key, ctx.clientIp)) throw omError('IP_ADDRESS_NOT_ON_ACCESS_LIST', ctx.clientIp);
+  const entry = allowedFrom(key, ctx.clientIp);
+  if (!entry) throw omError('IP_ADDRESS_NOT_ON_ACCESS_LIST', ctx.clientIp);
+  if (entry !== true) state.recordAccess(key, entry, ctx.clientIp);
   return key;
 }
 

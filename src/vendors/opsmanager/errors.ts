@@ -22,6 +22,16 @@ export const ERROR_CODES = {
   MISSING_ATTRIBUTE: { status: 400, detail: 'The required attribute %s was not specified.' },
   IP_ADDRESS_NOT_ON_ACCESS_LIST: { status: 403, detail: 'IP address %s is not allowed to access this resource.' },
   RATE_LIMITED: { status: 429, detail: 'Resource %s is limited to %s requests every %s minutes.' },
+  // Programmatic API keys and their access lists [doc: the Ops Manager error list, errors/opsmgr.rst].
+  API_KEY_NOT_FOUND: { status: 400, detail: 'No API Key with ID %s exists.' },
+  API_KEY_WHITELIST_NOT_FOUND: { status: 404, detail: 'The specified IP address does not exist in the corresponding API key whitelist.' },
+  API_KEY_WHITELIST_ACCESS_DENIED: { status: 400, detail: 'API Key whitelists are only accessible by the API Key or by a user administrator.' },
+  BAD_WHITELIST_ADD_REQUEST: { status: 400, detail: 'Should not specify both the IP address and the CIDR block.' },
+  DUPLICATE_ADDRESSES_IN_INPUT: { status: 400, detail: 'Two or more of the IP addresses being added to the whitelist are the same.' },
+  BILLING_UNSUPPORTED: { status: 401, detail: 'Billing administrator roles are not supported by Ops Manager.' },
+  INVALID_ROLE_FOR_GROUP: { status: 400, detail: 'Role %s is invalid for group %s.' },
+  NOT_ORG_ADMIN: { status: 401, detail: 'The currently logged in user does not have the administrator role in organization %s.' },
+  ORG_NOT_FOUND: { status: 404, detail: 'No organization with ID %s exists.' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -87,9 +97,20 @@ export function respond(
   const envelope = flag(ctx.query, 'envelope');
   const payload = envelope ? (body === undefined ? { status } : { status, content: body }) : body;
   const h = { 'content-type': 'application/json', ...headers };
+  // A 204 (an access-list entry deleted) has no body at all, so `envelope=true` cannot add one [RFC 9110 §15.3.5].
+  if (status === 204) return emptyResponse(status, h);
   if (payload === undefined) return emptyResponse(status, { ...h, 'content-length': '0' });
   const text = flag(ctx.query, 'pretty') ? prettyJson(payload) : JSON.stringify(payload);
   return textResponse(text, status, h);
+}
+
+/**
+ * A 200 list answer (`{links, results, totalCount}`): `envelope=true` adds `"status":200` beside `results` rather
+ * than wrapping it [doc: get-all-note]; `pretty=true` as everywhere.
+ */
+export function respondList(ctx: RouteContext<unknown>, list: { links: unknown[]; results: unknown[]; totalCount: number }): EmulatorResponse {
+  const payload = flag(ctx.query, 'envelope') ? { ...list, status: 200 } : list;
+  return textResponse(flag(ctx.query, 'pretty') ? prettyJson(payload) : JSON.stringify(payload), 200, { 'content-type': 'application/json' });
 }
 
 /**

@@ -3,7 +3,8 @@ import type { RouteContext, VendorDefinition } from '../../core/types.js';
 import { opsManagerApi, type OpsManagerApi } from './api.js';
 import { renderError } from './errors.js';
 import { fixtureSchema, OpsManagerModel, type OpsManagerFixture } from './model.js';
-import { API_BASE, fallback, methodNotAllowed, routes } from './routes.js';
+import { methodNotAllowed } from './resources.js';
+import { API_BASE, fallback, routes } from './routes.js';
 
 export { OpsManagerModel } from './model.js';
 export type { AgentApiKey, ApiKey, Group, Org, OpsManagerFixture, OpsManagerOptions } from './model.js';

@@ -59,23 +59,60 @@ export function parseCidr(entry: string): Cidr | undefined {
   return { family: addr.family, address: addr.address, prefix };
 }
 
-/** The addresses an access list lets in. No entries: everyone [doc]. */
-export class AccessList {
-  private list: BlockList | undefined;
+const familyName = (c: Cidr) => (c.family === 4 ? 'ipv4' : 'ipv6');
 
-  constructor(readonly cidrs: readonly Cidr[]) {}
+function blockListOf(cidrs: Iterable<Cidr>): BlockList {
+  const list = new BlockList();
+  for (const c of cidrs) list.addSubnet(c.address, c.prefix, familyName(c));
+  return list;
+}
+
+/**
+ * An access list: its entries (anything carrying a parsed `cidr`), in order. Whether it lets an address in is one
+ * `BlockList` check; which entry did (to count its use [doc]) is asked only for a request that was let in, entry by
+ * entry. No entries: everyone [doc].
+ */
+export class AccessList<E extends { readonly cidr: Cidr }> {
+  private static readonly cache = new WeakMap<readonly object[], AccessList<never>>();
+
+  /**
+   * The check of an entries array, built once per array: a list that changes is a new array (the model never
+   * changes one in place), so a stale check cannot be found.
+   */
+  static of<E extends { readonly cidr: Cidr }>(entries: readonly E[]): AccessList<E> {
+    let list = AccessList.cache.get(entries) as AccessList<E> | undefined;
+    if (!list) AccessList.cache.set(entries, (list = new AccessList(entries)) as AccessList<never>);
+    return list;
+  }
+
+  private list: BlockList | undefined;
+  /** One BlockList per entry, built on the first `match` that needs to tell them apart. */
+  private perEntry: BlockList[] | undefined;
+
+  constructor(readonly entries: readonly E[]) {}
 
   allows(ip: string): boolean {
-    if (this.cidrs.length === 0) return true;
+    return this.match(ip) !== undefined;
+  }
+
+  /** `true` when the list is empty (anyone is let in); else the first entry that lets `ip` in, or undefined. */
+  match(ip: string): E | true | undefined {
+    const entries = this.entries;
+    if (entries.length === 0) return true;
     const a = normalise(ip);
-    if (!a) return false;
-    if (!this.list) {
-      this.list = new BlockList();
-      for (const c of this.cidrs) this.list.addSubnet(c.address, c.prefix, c.family === 4 ? 'ipv4' : 'ipv6');
-    }
-    return this.list.check(a.address, a.family === 4 ? 'ipv4' : 'ipv6');
+    if (!a) return undefined;
+    const family = a.family === 4 ? 'ipv4' : 'ipv6';
+    this.list ??= blockListOf(entries.map((e) => e.cidr));
+    if (!this.list.check(a.address, family)) return undefined;
+    if (entries.length === 1) return entries[0];
+    this.perEntry ??= entries.map((e) => blockListOf([e.cidr]));
+    const i = this.perEntry.findIndex((b) => b.check(a.address, family));
+    return entries[i];
   }
 }
 
 /** Whether one entry lets `ip` in. */
-export const inCidr = (ip: string, cidr: Cidr): boolean => new AccessList([cidr]).allows(ip);
+export const inCidr = (ip: string, cidr: Cidr): boolean => new AccessList([{ cidr }]).allows(ip);
+
+/** The same block: same family and prefix, and the same network (`10.0.0.1/8` is `10.0.0.0/8`). */
+export const sameBlock = (a: Cidr, b: Cidr): boolean => a.family === b.family && a.prefix === b.prefix && inCidr(b.address, a);

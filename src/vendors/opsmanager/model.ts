@@ -1,17 +1,24 @@
 import type { Clock } from '../../core/clock.js';
-import { objectId, randomHex } from '../../core/ids.js';
+import { randomUUID } from 'node:crypto';
+import { objectId, randomBuf, randomHex } from '../../core/ids.js';
 import { array, literal, number, object, optional, refine, SchemaError, string, type Infer } from '../../core/schema.js';
 import { DerivedCache, ifPresent, Table, TrackedMap } from '../../core/store.js';
 import type { PersistedCollection, VendorEnv } from '../../core/types.js';
-import { AccessList, isIP, parseCidr } from './iplist.js';
+import { isIP, parseCidr, type Cidr } from './iplist.js';
 import { NonceStore } from './digest.js';
 
 /** `desc` of an agent API key: at most 1,000 characters [doc]. */
 export const DESC_MAX = 1000;
 
-/** How an agent API key came to be [doc]; keys created through this API are `PUBLIC_API`. */
-export const CREATED_BY = ['USER', 'OLD_KEY', 'PROVISIONING', 'ATLAS', 'PUBLIC_API'] as const;
+/**
+ * How an agent API key came to be [doc]; keys created through this API are `PUBLIC_API`. `SERVER_POOLS` is in the
+ * documented list of values too [doc: the agent API keys resource's `createdBy` field].
+ */
+export const CREATED_BY = ['USER', 'OLD_KEY', 'PROVISIONING', 'ATLAS', 'PUBLIC_API', 'SERVER_POOLS'] as const;
 export type CreatedBy = (typeof CREATED_BY)[number];
+
+/** `2019-01-24T16:34:57Z`: access-list dates are ISO-8601 UTC to the second [doc]. */
+export const isoSeconds = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /**
  * The roles a programmatic API key can hold [doc], by scope. Kept as data: a role Ops Manager adds is a one-line change.
@@ -57,6 +64,7 @@ const id24 = (what: string) => string({ pattern: HEX24, patternName: `a 24-hex O
 export const isObjectId = (s: string): boolean => HEX24.test(s);
 
 const ipAddress = string({ min: 1, description: 'an IPv4 or IPv6 address' });
+const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
 
 const role = object({
   orgId: optional(id24('an org id')),
@@ -75,6 +83,23 @@ const apiKey = object({
   roles: array(role),
   /** IP addresses or CIDR blocks the key may be used from; absent or empty = anywhere. */
   accessList: optional(array(string({ min: 1, description: 'an IPv4/IPv6 address or CIDR block' }))),
+  /**
+   * The organization the key belongs to (its `/orgs/{ORG-ID}/apiKeys`). Default: the org of its first org role, else
+   * of its first project role; a key with only global roles belongs to none.
+   */
+  orgId: optional(id24('an org id')),
+  /** When each access-list entry was added and how it has been used (snapshots keep it; optional in fixtures). */
+  accessListUsage: optional(
+    array(
+      object({
+        entry: string({ min: 1, description: 'the accessList entry, as written there' }),
+        created: string({ pattern: RFC3339, patternName: 'an ISO-8601 date-time' }),
+        count: number({ integer: true, min: 0 }),
+        lastUsed: optional(string({ pattern: RFC3339, patternName: 'an ISO-8601 date-time' })),
+        lastUsedAddress: optional(ipAddress),
+      }),
+    ),
+  ),
 });
 
 const agentApiKey = object({
@@ -124,6 +149,13 @@ export const fixtureSchema = refine(
       k.accessList?.forEach((entry, j) => {
         if (!parseCidr(entry)) throw new SchemaError(at(`apiKeys[${i}].accessList[${j}]`), `expected an IP address or CIDR block, got ${JSON.stringify(entry)}`);
       });
+      if (k.orgId !== undefined && !orgIds.has(k.orgId)) throw new SchemaError(at(`apiKeys[${i}].orgId`), `no org with id ${JSON.stringify(k.orgId)}`);
+      k.accessListUsage?.forEach((u, j) => {
+        if (!k.accessList?.includes(u.entry))
+          throw new SchemaError(at(`apiKeys[${i}].accessListUsage[${j}].entry`), `${JSON.stringify(u.entry)} is not in the key's accessList`);
+        if (u.lastUsedAddress !== undefined && !isIP(u.lastUsedAddress))
+          throw new SchemaError(at(`apiKeys[${i}].accessListUsage[${j}].lastUsedAddress`), `expected an IP address, got ${JSON.stringify(u.lastUsedAddress)}`);
+      });
     });
     unique(f.agentApiKeys, (k) => k._id, 'agentApiKeys', '_id');
     unique(f.agentApiKeys, (k) => k.key, 'agentApiKeys', 'key');
@@ -135,7 +167,7 @@ export const fixtureSchema = refine(
   },
 );
 
-function checkRole(r: Infer<typeof role>, path: string, orgIds: Set<string>, groupIds: Set<string>): void {
+export function checkRole(r: Infer<typeof role>, path: string, orgIds: Set<string>, groupIds: Set<string>): void {
   const scope = r.roleName.split('_', 1)[0];
   const known: readonly string[] = scope === 'GROUP' ? GROUP_ROLES : scope === 'ORG' ? ORG_ROLES : GLOBAL_ROLES;
   if (!known.includes(r.roleName))
@@ -155,8 +187,43 @@ export type OpsManagerFixture = Infer<typeof fixtureSchema>;
 export type Org = { id: string; name: string };
 export type Group = { id: string; orgId: string; name: string };
 export type Role = Infer<typeof role>;
-/** A programmatic API key (the digest credentials), with its access list parsed once. */
-export type ApiKey = Infer<typeof apiKey> & { accessListCheck: AccessList };
+/** A programmatic API key in the fixture format. */
+type ApiKeyFixture = Infer<typeof apiKey>;
+/**
+ * One entry of a programmatic key's IP access list [doc]: added as an `ipAddress` (then `cidrBlock` is it with /32 or
+ * /128) or as a `cidrBlock`; parsed once; with its use (each request the entry lets in counts).
+ */
+export interface AccessEntry {
+  readonly cidrBlock: string;
+  readonly ipAddress: string | null;
+  readonly cidr: Cidr;
+  createdMs: number;
+  count: number;
+  lastUsedMs?: number;
+  lastUsedAddress?: string;
+}
+/**
+ * A programmatic API key (the digest credentials), with its organization and its access list: never changed in
+ * place, replaced by `OpsManagerModel.setAccessList` (its check, `AccessList.of`, is kept per array).
+ */
+export type ApiKey = Omit<Infer<typeof apiKey>, 'accessList' | 'accessListUsage' | 'orgId'> & {
+  orgId?: string;
+  readonly accessList: readonly AccessEntry[];
+};
+
+/** An access-list entry from what a fixture or a client wrote (`10.0.0.0/8`, `192.0.2.7`); undefined when it is neither. */
+export function accessEntry(written: string, createdMs: number): AccessEntry | undefined {
+  const cidr = parseCidr(written);
+  if (!cidr) return undefined;
+  const isAddress = !written.includes('/');
+  return {
+    cidrBlock: isAddress ? `${written}/${cidr.family === 4 ? 32 : 128}` : written,
+    ipAddress: isAddress ? written : null,
+    cidr,
+    createdMs,
+    count: 0,
+  };
+}
 /** An agent API key exactly as the API shows it (unmasked), plus its project. */
 export type AgentApiKey = Infer<typeof agentApiKey>;
 
@@ -166,12 +233,6 @@ export interface OpsManagerOptions {
   /** Refuse a nonce count that does not rise (default false: see `NonceStore`). */
   strictNonceCount?: boolean;
 }
-
-const exportApiKey = ({ accessListCheck: _check, ...k }: ApiKey) => ({
-  ...k,
-  roles: k.roles.map((r) => ({ ...r })),
-  ...(k.accessList ? { accessList: [...k.accessList] } : {}),
-});
 
 export class OpsManagerModel {
   readonly orgs = new TrackedMap<Org>();
@@ -195,13 +256,22 @@ export class OpsManagerModel {
     this.nonces = new NonceStore(env.clock, { ttlMs: this.options.nonceTtlMs, strictNonceCount: this.options.strictNonceCount });
     for (const o of fixture.orgs ?? []) this.orgs.set(o.id, { ...o });
     for (const g of fixture.groups ?? []) this.groups.set(g.id, { ...g });
-    for (const k of fixture.apiKeys ?? []) {
-      const key: ApiKey = {
-        ...k,
-        roles: k.roles.map((r) => ({ ...r })),
-        accessList: k.accessList && [...k.accessList],
-        accessListCheck: new AccessList((k.accessList ?? []).map((e) => parseCidr(e)!)),
-      };
+    const now = this.clock.now();
+    for (const { accessList, accessListUsage, orgId, ...k } of fixture.apiKeys ?? []) {
+      const entries = (accessList ?? []).map((written) => {
+        const entry = accessEntry(written, now)!;
+        const usage = accessListUsage?.find((u) => u.entry === written);
+        if (usage) {
+          entry.createdMs = Date.parse(usage.created);
+          entry.count = usage.count;
+          if (usage.lastUsed !== undefined) entry.lastUsedMs = Date.parse(usage.lastUsed);
+          if (usage.lastUsedAddress !== undefined) entry.lastUsedAddress = usage.lastUsedAddress;
+        }
+        return entry;
+      });
+      const key: ApiKey = { ...k, roles: k.roles.map((r) => ({ ...r })), accessList: entries };
+      const owner = orgId ?? this.defaultOrgOf(key);
+      if (owner !== undefined) key.orgId = owner;
       this.apiKeys.set(key.id, key);
       this.apiKeysByPublicKey.set(key.publicKey, key);
     }
@@ -212,7 +282,7 @@ export class OpsManagerModel {
     return {
       orgs: [...this.orgs.values()].map((o) => ({ ...o })),
       groups: [...this.groups.values()].map((g) => ({ ...g })),
-      apiKeys: [...this.apiKeys.values()].map(exportApiKey),
+      apiKeys: [...this.apiKeys.values()].map(this.exportApiKey),
       agentApiKeys: [...this.agentApiKeys.values()].map((a) => ({ ...a })),
     };
   }
@@ -224,10 +294,32 @@ export class OpsManagerModel {
     return {
       orgs: { source: this.orgs, export: (id) => ifPresent(this.orgs.get(id), copy), idOf: byId },
       groups: { source: this.groups, export: (id) => ifPresent(this.groups.get(id), copy), idOf: byId },
-      apiKeys: { source: this.apiKeys, export: (id) => ifPresent(this.apiKeys.get(id), exportApiKey), idOf: byId },
+      apiKeys: { source: this.apiKeys, export: (id) => ifPresent(this.apiKeys.get(id), this.exportApiKey), idOf: byId },
       agentApiKeys: { source: this.agentApiKeys, export: (id) => ifPresent(this.agentApiKeys.get(id), copy), idOf: (a: AgentApiKey) => a._id },
     };
   }
+
+  /**
+   * A key in the fixture format: `orgId` only when it is not the default one, and the access list as written with
+   * each entry's creation and use beside it (`accessListUsage`).
+   */
+  private readonly exportApiKey = ({ accessList, orgId, ...k }: ApiKey): ApiKeyFixture => ({
+    ...k,
+    roles: k.roles.map((r) => ({ ...r })),
+    ...(orgId !== undefined && orgId !== this.defaultOrgOf(k) ? { orgId } : {}),
+    ...(accessList.length
+      ? {
+          accessList: accessList.map((e) => e.ipAddress ?? e.cidrBlock),
+          accessListUsage: accessList.map((e) => ({
+            entry: e.ipAddress ?? e.cidrBlock,
+            created: isoSeconds(e.createdMs),
+            count: e.count,
+            ...(e.lastUsedMs !== undefined ? { lastUsed: isoSeconds(e.lastUsedMs) } : {}),
+            ...(e.lastUsedAddress !== undefined ? { lastUsedAddress: e.lastUsedAddress } : {}),
+          })),
+        }
+      : {}),
+  });
 
   /** What `key` may do on project `group`, from its group, org and global roles. */
   accessTo(key: ApiKey, group: Group | undefined, groupId: string): Access {
@@ -243,6 +335,86 @@ export class OpsManagerModel {
       if (a === 'read') best = 'read';
     }
     return best;
+  }
+
+  /** The org a key belongs to when its fixture names none: its first org role's, else its first project's. */
+  defaultOrgOf(key: Pick<ApiKey, 'roles'>): string | undefined {
+    const org = key.roles.find((r) => r.orgId !== undefined)?.orgId;
+    if (org !== undefined) return org;
+    const group = key.roles.find((r) => r.groupId !== undefined)?.groupId;
+    return group === undefined ? undefined : this.groups.get(group)?.orgId;
+  }
+
+  /**
+   * What `key` may do on organization `orgId` [doc]: `ORG_OWNER`/`GLOBAL_OWNER` own it; any other org or global role
+   * reads it, and so does every key of the org (a key holding only project roles is still a member of it [inf]).
+   */
+  orgAccessTo(key: ApiKey, orgId: string): Access {
+    let best: Access = key.orgId === orgId ? 'read' : 'none';
+    for (const r of key.roles) {
+      if (r.roleName === 'GLOBAL_OWNER' || (r.roleName === 'ORG_OWNER' && r.orgId === orgId)) return 'owner';
+      if (r.roleName.startsWith('GLOBAL_') || r.orgId === orgId) best = 'read';
+    }
+    return best;
+  }
+
+  /** The programmatic keys of an org, oldest first (ObjectIds sort by creation time). */
+  apiKeysOfOrg(orgId: string): ApiKey[] {
+    return [...this.apiKeys.values()].filter((k) => k.orgId === orgId).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /** The programmatic keys with a role in a project, oldest first. */
+  apiKeysOfGroup(groupId: string): ApiKey[] {
+    return [...this.apiKeys.values()].filter((k) => k.roles.some((r) => r.groupId === groupId)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /**
+   * A new programmatic key [doc]: `id` an ObjectId, `publicKey` 8 lowercase letters, `privateKey` a UUID (shown once,
+   * by the create answer).
+   */
+  createApiKey(orgId: string | undefined, desc: string, roles: Role[]): ApiKey {
+    const now = this.clock.now();
+    let id: string;
+    do id = objectId(now);
+    while (this.apiKeys.has(id));
+    let publicKey: string;
+    do publicKey = [...randomBuf(8)].map((b) => String.fromCharCode(97 + (b % 26))).join('');
+    while (this.apiKeysByPublicKey.has(publicKey));
+    const key: ApiKey = { id, publicKey, privateKey: randomUUID(), desc, roles, accessList: [] };
+    if (orgId !== undefined) key.orgId = orgId;
+    this.apiKeys.set(id, key);
+    this.apiKeysByPublicKey.set(publicKey, key);
+    return key;
+  }
+
+  /** Deletes a programmatic key: the very next request signed with it is a digest failure (401) [inf]. */
+  deleteApiKey(key: ApiKey): void {
+    this.apiKeys.delete(key.id);
+    this.apiKeysByPublicKey.delete(key.publicKey);
+  }
+
+  /**
+   * Changes a key's description or roles (the record changes in place: persistence hears of it). Takes effect on
+   * the key's next request: nothing about a key is cached between requests [inf].
+   */
+  updateApiKey(key: ApiKey, changes: { desc?: string; roles?: Role[] }): void {
+    if (changes.desc !== undefined) key.desc = changes.desc;
+    if (changes.roles !== undefined) key.roles = changes.roles;
+    this.apiKeys.changedInPlace(key.id);
+  }
+
+  /** Replaces a key's access list (a new array: see `ApiKey`); applies to the next request [doc]. */
+  setAccessList(key: ApiKey, entries: readonly AccessEntry[]): void {
+    (key as { accessList: readonly AccessEntry[] }).accessList = [...entries];
+    this.apiKeys.changedInPlace(key.id);
+  }
+
+  /** Counts a request let in by one of the key's access-list entries [doc]. */
+  recordAccess(key: ApiKey, entry: AccessEntry, ip: string): void {
+    entry.count++;
+    entry.lastUsedMs = this.clock.now();
+    entry.lastUsedAddress = ip;
+    this.apiKeys.changedInPlace(key.id);
   }
 
   hasGlobalRole(key: ApiKey): boolean {

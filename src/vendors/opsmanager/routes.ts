@@ -1,5 +1,7 @@
-import { EmulatorError } from '../../core/errors.js';
-import { isJsonContentType, isPlainObject, parseJson, readText, type EmulatorRequest, type EmulatorResponse } from '../../core/http.js';
+import { isPlainObject, type EmulatorRequest, type EmulatorResponse } from '../../core/http.js';
+import { readJsonBody } from './body.js';
+import { programmaticKeyRoutes } from './programmatic.js';
+import { API_BASE } from './resources.js';
 import type { Route, RouteContext } from '../../core/types.js';
 import { authenticate, authorize, objectIdParam } from './auth.js';
 import { omError, respond } from './errors.js';
@@ -7,8 +9,7 @@ import { DESC_MAX, type AgentApiKey, type OpsManagerModel } from './model.js';
 
 type Ctx = RouteContext<OpsManagerModel>;
 
-/** The Public API's base path [doc]. */
-export const API_BASE = '/api/public/v1.0';
+export { API_BASE };
 const AGENT_KEYS = `${API_BASE}/groups/:groupId/agentapikeys`;
 const AGENT_KEY = `${AGENT_KEYS}/:agentApiKeyId`;
 
@@ -27,26 +28,14 @@ const wire = (k: AgentApiKey) => ({
 export const maskKey = (key: string): string => '*'.repeat(Math.max(0, key.length - 4)) + key.slice(-4);
 
 /**
- * A body whose Content-Type says it is something else than JSON → 415 [inf: what a JAX-RS resource that consumes
- * application/json answers]. No Content-Type at all is read as JSON (lenient).
- */
-const REJECT_NON_JSON_CONTENT_TYPE = true;
-
-/**
  * The create body: a JSON object whose only attribute is `desc`, a string of at most 1,000 characters [doc].
  * Not JSON → MALFORMED_JSON; JSON but not an object, or `desc` not a string → INVALID_JSON; another attribute →
  * INVALID_ATTRIBUTE (unknown fields are rejected [doc]); no body, or no or a null `desc` → MISSING_ATTRIBUTE desc
  * [inf]; `desc` too long → INVALID_ATTRIBUTE desc [inf]. An empty `desc` is allowed [inf].
  */
 async function readCreateBody(request: EmulatorRequest): Promise<{ desc: string }> {
-  const contentType = request.headers.get('content-type');
-  if (REJECT_NON_JSON_CONTENT_TYPE && contentType !== null && !isJsonContentType(contentType))
-    throw new EmulatorError(415, `Content-Type ${contentType} is not supported; send application/json.`);
-  const text = await readText(request);
-  const parsed = parseJson(text);
-  if (!parsed.ok) throw omError('MALFORMED_JSON');
-  if (parsed.empty) throw omError('MISSING_ATTRIBUTE', 'desc');
-  const body = parsed.value;
+  const body = await readJsonBody(request);
+  if (body === undefined) throw omError('MISSING_ATTRIBUTE', 'desc');
   if (!isPlainObject(body)) throw omError('INVALID_JSON');
   for (const k of Object.keys(body)) if (k !== 'desc') throw omError('INVALID_ATTRIBUTE', k);
   const desc = body.desc;
@@ -90,17 +79,6 @@ function remove(request: EmulatorRequest, ctx: Ctx): EmulatorResponse {
 }
 
 /**
- * A method the resource does not have: authenticated first (the digest filter covers every path under the API),
- * then 405 with `Allow` [inf].
- */
-export function methodNotAllowed(request: EmulatorRequest, ctx: Ctx, allowed: string[]): EmulatorResponse {
-  authenticate(request, ctx);
-  throw new EmulatorError(405, `HTTP method ${request.method} is not supported by ${ctx.path}.`, undefined, undefined, {
-    allow: allowed.join(', '),
-  });
-}
-
-/**
  * Anything else under the API base: authenticated first, then RESOURCE_NOT_FOUND. The real server authenticates
  * every request to `/api/public/v1.0/*` in a filter before it routes to a resource, so a client without credentials
  * gets the digest challenge for unknown paths too (curl `--digest` could not otherwise get there), and the 404 is
@@ -116,4 +94,5 @@ export const routes: Route<OpsManagerModel>[] = [
   { method: 'GET', path: AGENT_KEYS, name: 'agentApiKeys.list', service: 'api', handler: list },
   { method: 'POST', path: AGENT_KEYS, name: 'agentApiKeys.create', service: 'api', handler: create },
   { method: 'DELETE', path: AGENT_KEY, name: 'agentApiKeys.delete', service: 'api', handler: remove },
+  ...programmaticKeyRoutes,
 ];

@@ -19,8 +19,9 @@ export type { ApiToken, PrefactorFixture, TokenScope, TokenStatus } from './mode
 
 /**
  * Prefactor API tokens: bearer HS256 JWTs and their lifecycle, at `https://app.prefactorai.com/api/v1` [code].
- * Options (`createEmulator({ vendorOptions: { prefactor: { jwtSecret } } })`): the HS256 key, a non-empty string
- * or Uint8Array; random per emulator by default.
+ * Options (`createEmulator({ vendorOptions: { prefactor: { jwtSecret, defaultTokenLifetimeMs } } })`): the HS256
+ * key, a non-empty string or Uint8Array, random per emulator by default; the `expires_at` of tokens created without
+ * one, `now + defaultTokenLifetimeMs` (default one year [inf], `null`: never expires).
  */
 export const prefactor: VendorDefinition<PrefactorModel, PrefactorFixture> = {
   name: 'prefactor',

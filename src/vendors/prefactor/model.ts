@@ -282,6 +282,22 @@ function secretFor(env: VendorEnv): Uint8Array {
   return secret;
 }
 
+/**
+ * `expires_at` of a token created without one. The docs type it as a non-null `date-time` [doc: ApiToken_Details],
+ * Prefactor's SDK and CLI type it as a string [code: typescript-sdk `ApiToken.expires_at: string`], and the admin UI
+ * creates tokens without asking for a date yet lists an "Expires" for every token [doc: admin-ui/account/api-tokens]:
+ * the server sets one. How far ahead is published nowhere we found, so the period is inferred [inf]: one year.
+ * `vendorOptions.prefactor.defaultTokenLifetimeMs` changes it; `null` there gives `expires_at: null` (never expires).
+ */
+export const DEFAULT_TOKEN_LIFETIME_MS = 365 * 24 * 60 * 60 * 1000;
+
+function lifetimeFor(env: VendorEnv): number | null {
+  const v = env.options.defaultTokenLifetimeMs;
+  if (v === undefined) return DEFAULT_TOKEN_LIFETIME_MS;
+  if (v === null || (typeof v === 'number' && Number.isFinite(v) && v > 0)) return v;
+  throw new TypeError('vendorOptions.prefactor.defaultTokenLifetimeMs must be a positive number of milliseconds or null');
+}
+
 export class PrefactorModel {
   readonly accounts = new TrackedMap<Account>();
   readonly environments = new TrackedMap<Environment>();
@@ -300,10 +316,13 @@ export class PrefactorModel {
   /** The HS256 key API tokens are signed with. */
   readonly secret: Uint8Array;
   readonly clock: Clock;
+  /** See `DEFAULT_TOKEN_LIFETIME_MS`. */
+  readonly defaultLifetimeMs: number | null;
 
   constructor(fixture: PrefactorFixture, env: VendorEnv) {
     this.clock = env.clock;
     this.secret = secretFor(env);
+    this.defaultLifetimeMs = lifetimeFor(env);
     const now = this.nowString();
     for (const a of fixture.accounts ?? []) this.accounts.set(a.id, { ...a });
     for (const e of fixture.environments ?? []) this.environments.set(e.id, { ...e });
@@ -398,7 +417,8 @@ export class PrefactorModel {
       agent_deployment_id:
         input.token_scope === 'agent_deployment' ? this.deploymentFor(input.account_id, input.agent_id!, input.environment_id!) : null,
       created_by_admin_user_id: CREATED_BY_VIA_API,
-      expires_at: input.expires_at,
+      // Filled here, after the idempotency fingerprint (of the request as sent) was taken.
+      expires_at: input.expires_at ?? (this.defaultLifetimeMs === null ? null : rfc3339(this.clock.now() + this.defaultLifetimeMs)),
       last_used_at: null,
       inserted_at: now,
       updated_at: now,

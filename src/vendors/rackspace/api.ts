@@ -1,4 +1,4 @@
-import { LABEL_MAX, type AgentToken, type RackspaceModel, type User } from './model.js';
+import { LABEL_MAX, type AgentToken, type IdentityToken, type RackspaceModel, type User } from './model.js';
 
 /** An agent token exactly as the API shows it. */
 export interface AgentTokenRecord {
@@ -24,6 +24,16 @@ export interface RackspaceApi {
   readonly users: {
     get(username: string): Readonly<User> | undefined;
     list(): Readonly<User>[];
+    /** Resets the user's API key as `POST …/RAX-AUTH/reset` does and returns the new one (issued tokens keep working). */
+    resetApiKey(username: string): string;
+  };
+  readonly identityTokens: {
+    /** A live (issued, unexpired, unrevoked) `X-Auth-Token`, or undefined. */
+    get(id: string): Readonly<IdentityToken> | undefined;
+    /** A user's live tokens. */
+    list(username: string): Readonly<IdentityToken>[];
+    /** Revokes a token as `DELETE /v2.0/tokens/{id}` does; false when it was not live. */
+    revoke(id: string): boolean;
   };
   /** Logs a user in as `POST /v2.0/tokens` would and returns the `X-Auth-Token`. */
   login(username: string): string;
@@ -55,6 +65,16 @@ export function rackspaceApi(model: RackspaceModel): RackspaceApi {
     users: {
       get: (username) => model.users.get(username),
       list: () => [...model.users.values()],
+      resetApiKey(username) {
+        const user = model.users.get(username);
+        if (!user) throw new TypeError(`no Rackspace user named ${JSON.stringify(username)}`);
+        return model.resetApiKey(user);
+      },
+    },
+    identityTokens: {
+      get: (id) => model.validToken(id),
+      list: (username) => [...model.identityTokens.values()].filter((t) => t.username === username && model.validToken(t.id)),
+      revoke: (id) => model.validToken(id) !== undefined && model.revokeIdentityToken(id),
     },
     login(username) {
       const user = model.users.get(username);

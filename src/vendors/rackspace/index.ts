@@ -43,6 +43,8 @@ const rateLimit: VendorRateLimit<RackspaceModel> = {
     return {
       'x-ratelimit-limit': String(rate.limit),
       'x-ratelimit-remaining': String(rate.remaining),
+      // `-Used` is named by the docs [doc: Cloud Monitoring "Rate limiting"]; `-Remaining` was seen on real traffic [cap].
+      'x-ratelimit-used': String(rate.used),
       'x-ratelimit-window': windowText(rate.windowMs),
       'x-ratelimit-type': RATE_LIMIT.type,
     };

@@ -17,7 +17,29 @@ export const ROLE_LEVEL: Record<string, number> = {
   'monitoring:creator': 2,
   'monitoring:admin': 3,
   'identity:user-admin': 3,
+  // The product-wide roles: `admin` has full access to every product, `observer` read-only access [doc: Cloud
+  // Monitoring "Role-based access control" — "admin … provides full access to all Rackspace products", "observer …
+  // read-only access"].
+  admin: 3,
+  observer: 1,
 };
+
+/**
+ * Identity user types, most powerful first [code S/IdentityUserTypeEnum.java]; a user's type is the identity role
+ * among its roles, `identity:default` when it has none. Kept as data, like `ROLE_LEVEL`.
+ */
+export const IDENTITY_TYPES = ['identity:default', 'identity:user-manage', 'identity:user-admin', 'identity:admin', 'identity:service-admin'] as const;
+export type IdentityType = (typeof IDENTITY_TYPES)[number];
+/** The type's rank: 0 (`identity:default`) … 4 (`identity:service-admin`). */
+export const identityRank = (t: IdentityType): number => IDENTITY_TYPES.indexOf(t);
+export function identityTypeOf(user: User): IdentityType {
+  let best: IdentityType = 'identity:default';
+  for (const r of user.roles) if ((IDENTITY_TYPES as readonly string[]).includes(r) && identityRank(r as IdentityType) > identityRank(best)) best = r as IdentityType;
+  return best;
+}
+
+/** Reset API keys are a random UUID without dashes: 32 lowercase hex [code S/DefaultCloud20Service]. */
+export const newApiKey = (): string => randomHex(32);
 export const LEVEL_FOR_METHOD: Record<string, number> = { GET: 1, HEAD: 1, POST: 2, PUT: 2, DELETE: 3 };
 
 /** Label length rule: 1–255 characters [inf: the rule for every other Monitoring label]. */
@@ -34,6 +56,10 @@ const user = object({
   /** The user's id in identity responses (default: derived from the username). */
   id: optional(string({ min: 1 })),
   defaultRegion: optional(string()),
+  /** The identity domain (`RAX-AUTH:domainId`; user-admins manage the users of theirs). Default: the tenant id. */
+  domainId: optional(string({ min: 1 })),
+  /** Shown by `GET /v2.0/users?name=` (optional). */
+  email: optional(string({ min: 1 })),
 });
 
 const agentToken = object({
@@ -67,6 +93,12 @@ export const fixtureSchema = refine(
       if (names.has(u.username)) throw new SchemaError(`${path}.users[${i}].username`, `duplicate username ${JSON.stringify(u.username)}`);
       names.add(u.username);
     });
+    const userIds = new Set<string>();
+    f.users?.forEach((u, i) => {
+      const id = u.id ?? userIdFor(u.username);
+      if (userIds.has(id)) throw new SchemaError(`${path}.users[${i}].id`, `duplicate user id ${JSON.stringify(id)}`);
+      userIds.add(id);
+    });
     const ids = new Set<string>();
     f.agentTokens?.forEach((t, i) => {
       if (ids.has(t.id)) throw new SchemaError(`${path}.agentTokens[${i}].id`, `duplicate id ${JSON.stringify(t.id)}`);
@@ -80,7 +112,7 @@ export const fixtureSchema = refine(
 );
 
 export type RackspaceFixture = Infer<typeof fixtureSchema>;
-export type User = Infer<typeof user> & { id: string };
+export type User = Infer<typeof user> & { id: string; domainId: string };
 /** An agent token exactly as it appears on the wire, plus its tenant. */
 export type AgentToken = Infer<typeof agentToken>;
 export interface IdentityToken {
@@ -93,6 +125,8 @@ export interface IdentityToken {
 
 export class RackspaceModel {
   readonly users = new TrackedMap<User>();
+  /** The same users by their id (`/v2.0/users/{userId}/…`): an index of `users`, kept with it. */
+  readonly usersById = new Map<string, User>();
   readonly identityTokens = new TrackedMap<IdentityToken>();
   readonly agentTokens = new Table<AgentToken>(
     (t) => t.id,
@@ -108,7 +142,11 @@ export class RackspaceModel {
     this.clock = env.clock;
     // Copies all the way down (also the arrays): the model never shares a mutable object with the fixture it was
     // built from, so a test changing the state cannot reach the fixtures `reset()` returns to.
-    for (const u of fixture.users ?? []) this.users.set(u.username, { ...u, roles: [...u.roles], id: u.id ?? userIdFor(u.username) });
+    for (const u of fixture.users ?? []) {
+      const copy: User = { ...u, roles: [...u.roles], id: u.id ?? userIdFor(u.username), domainId: u.domainId ?? u.tenantId };
+      this.users.set(u.username, copy);
+      this.usersById.set(copy.id, copy);
+    }
     this.agentTokens.load((fixture.agentTokens ?? []).map((t) => ({ ...t })));
     for (const t of fixture.identityTokens ?? [])
       this.identityTokens.set(t.id, {
@@ -160,6 +198,21 @@ export class RackspaceModel {
     return token;
   }
 
+  /** Revokes an identity token at once (a later use is 401, a later validation 404) [doc][code]. */
+  revokeIdentityToken(id: string): boolean {
+    return this.identityTokens.delete(id);
+  }
+
+  /**
+   * Replaces a user's API key [doc]: the old key stops authenticating at once; tokens already issued keep working
+   * ("the API key reset does not revoke existing tokens").
+   */
+  resetApiKey(user: User): string {
+    user.apiKey = newApiKey();
+    this.users.changedInPlace(user.username);
+    return user.apiKey;
+  }
+
   /** A valid (known, unexpired) identity token, or undefined. */
   validToken(id: string): IdentityToken | undefined {
     const t = this.identityTokens.get(id);
@@ -175,7 +228,8 @@ export class RackspaceModel {
   }
 }
 
-const exportUser = ({ id, ...u }: User) => ({ ...u, id });
+/** domainId only when it is not the default (the tenant), so a snapshot of the fixtures is the fixtures. */
+const exportUser = ({ id, roles, domainId, ...u }: User) => ({ ...u, roles: [...roles], id, ...(domainId !== u.tenantId ? { domainId } : {}) });
 const exportIdentityToken = (t: IdentityToken) => ({
   id: t.id,
   username: t.username,

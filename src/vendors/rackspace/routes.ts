@@ -3,6 +3,7 @@ import { empty, isJsonContentType, isPlainObject, json, parseJson, readText, tex
 import type { Route, RouteContext } from '../../core/types.js';
 import { authenticate } from './auth.js';
 import { JSON_TYPE } from './errors.js';
+import { accessToken, accessUser, identityRoutes } from './identity.js';
 import { LABEL_MAX, type AgentToken, type RackspaceModel, type User } from './model.js';
 
 type Ctx = RouteContext<RackspaceModel>;
@@ -60,25 +61,12 @@ async function login(request: EmulatorRequest, ctx: Ctx): Promise<EmulatorRespon
   return json(
     {
       access: {
-        token: {
-          id: token.id,
-          expires: new Date(token.expiresMs).toISOString(),
-          tenant: { id: tenant, name: tenant },
-          'RAX-AUTH:authenticatedBy': token.authenticatedBy,
-        },
+        token: accessToken(token),
         // One endpoint with no region: fog picks the entry by name and refuses a region it was not given [src].
         serviceCatalog: [
           { name: 'cloudMonitoring', type: 'rax:monitor', endpoints: [{ tenantId: tenant, publicURL: publicUrl(ctx, tenant) }] },
         ],
-        user: {
-          id: user.id,
-          name: user.username,
-          roles: [
-            { id: '2', name: 'identity:default', description: 'Default Role.' },
-            ...user.roles.map((name) => ({ id: roleId(name), name, description: `${name} role`, tenantId: tenant })),
-          ],
-          'RAX-AUTH:defaultRegion': user.defaultRegion ?? 'ORD',
-        },
+        user: accessUser(user),
       },
     },
     200,
@@ -86,9 +74,6 @@ async function login(request: EmulatorRequest, ctx: Ctx): Promise<EmulatorRespon
     JSON_TYPE,
   );
 }
-
-const roleId = (name: string) =>
-  String([...name].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0, 7) % 100000000);
 
 function versionDocument(_request: EmulatorRequest, ctx: Ctx): EmulatorResponse {
   return json(
@@ -216,6 +201,7 @@ const AGENT_TOKENS = '/v1.0/:tenantId/agent_tokens';
 export const routes: Route<RackspaceModel>[] = [
   { method: 'GET', path: '/v2.0', name: 'identity.version', service: 'identity', handler: versionDocument },
   { method: 'POST', path: '/v2.0/tokens', name: 'identity.tokens.create', service: 'identity', handler: login },
+  ...identityRoutes,
   { method: 'GET', path: AGENT_TOKENS, name: 'agentTokens.list', service: 'monitoring', handler: list },
   { method: 'POST', path: AGENT_TOKENS, name: 'agentTokens.create', service: 'monitoring', handler: create },
   { method: 'GET', path: `${AGENT_TOKENS}/:id`, name: 'agentTokens.get', service: 'monitoring', handler: get },

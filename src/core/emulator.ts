@@ -65,6 +65,7 @@ export function createEmulatorCore(coreOptions: CoreOptions, publicOptions: Emul
   const journal = new Journal(
     coreOptions.journalLimit ?? 1000,
     definitions.flatMap((v) => v.secrets?.headers ?? []),
+    definitions.flatMap((v) => v.secrets?.paths ?? []),
   );
   const rateLimits = new RateLimits();
   for (const [vendor, config] of Object.entries(coreOptions.rateLimits ?? {})) rateLimits.set(vendor, config);
@@ -101,7 +102,7 @@ export function createEmulatorCore(coreOptions: CoreOptions, publicOptions: Emul
       const finish = (response: EmulatorResponse) => (request.method === 'HEAD' ? response.withoutBody() : response);
       // The last resort, the same on every front door: a bug outside any vendor's error rendering.
       const lastResort = (e: unknown) => {
-        console.error('token-api-emulator: failed to answer', request.method, request.path, e);
+        console.error('token-api-emulator: failed to answer', request.method, journal.secretPaths.redact(request.path), e);
         return json({ error: 'internal', message: 'The emulator failed to answer this request' }, 500);
       };
       let answered: Promise<EmulatorResponse>;

@@ -65,6 +65,65 @@ export function redactHeaders(headers: HeaderReader, secret: ReadonlySet<string>
   return out;
 }
 
+/**
+ * Paths that carry secrets (`VendorDefinition.secrets.paths`): patterns whose `:name` segments are secret and `*`
+ * any other segment, matched segment by segment against a raw path. Patterns are grouped by their number of
+ * segments, so a path is compared with the few patterns of its length only.
+ */
+export class SecretPaths {
+  private readonly byLength = new Map<number, string[][]>();
+
+  constructor(patterns: Iterable<string> = []) {
+    for (const p of patterns) {
+      const segs = p.split('/').slice(1);
+      let list = this.byLength.get(segs.length);
+      if (!list) this.byLength.set(segs.length, (list = []));
+      list.push(segs);
+    }
+  }
+
+  /** The path with its secret segments replaced (a trailing `/` kept); the path itself when no pattern matches. */
+  redact(path: string): string {
+    if (this.byLength.size === 0) return path;
+    const trailing = path.length > 1 && path.endsWith('/');
+    const segs = (trailing ? path.slice(0, -1) : path).split('/').slice(1);
+    const candidates = this.byLength.get(segs.length);
+    if (!candidates) return path;
+    for (const pattern of candidates) {
+      if (!pattern.every((p, i) => (p === '*' || p.startsWith(':') ? segs[i] !== '' : p === segs[i]))) continue;
+      const out = segs.map((s, i) => (pattern[i].startsWith(':') ? REDACTED : s));
+      return `/${out.join('/')}${trailing ? '/' : ''}`;
+    }
+    return path;
+  }
+
+  /** A request target (`path?query`) as a log line may show it: secret path segments and query values replaced. */
+  redactTarget(target: string): string {
+    const q = target.indexOf('?');
+    if (q === -1) return this.redact(target);
+    return `${this.redact(target.slice(0, q))}?${redactQueryText(target.slice(q + 1))}`;
+  }
+}
+
+/** `a=1&token=…`: the values of secret-named or JWT-shaped parameters replaced, the rest kept as sent. */
+function redactQueryText(query: string): string {
+  return query
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq === -1) return pair;
+      const [name, value] = [pair.slice(0, eq), pair.slice(eq + 1)];
+      let decoded = [name, value];
+      try {
+        decoded = [name, value].map((x) => decodeURIComponent(x.replace(/\+/g, ' ')));
+      } catch {
+        // judged as sent
+      }
+      return isSecretKey(decoded[0]) || JWT.test(decoded[1]) ? `${name}=${REDACTED}` : pair;
+    })
+    .join('&');
+}
+
 /** Nesting deeper than this is not walked: the subtree is replaced (no client body needs it; a deep one is an attack). */
 const MAX_DEPTH = 64;
 export const TOO_DEEP = '[TRUNCATED: nested too deep]';
@@ -173,6 +232,8 @@ export interface RawJournalEntry {
 interface Stored {
   id: number;
   raw: RawJournalEntry;
+  /** The path as shown (secret segments redacted), on first read. */
+  path?: string;
   entry?: JournalEntry;
 }
 
@@ -185,13 +246,18 @@ export class Journal {
   private next = 1;
 
   private readonly secretHeaders: ReadonlySet<string>;
+  /** Paths whose secret segments entries show redacted (what each vendor declares); also for the CLI's log line. */
+  readonly secretPaths: SecretPaths;
 
   constructor(
     public limit = 1000,
     /** Header names redacted on top of the common ones (what each vendor declares). */
     secretHeaders: Iterable<string> = [],
+    /** Path patterns with secret segments (`VendorDefinition.secrets.paths`). */
+    secretPaths: Iterable<string> = [],
   ) {
     this.secretHeaders = new Set([...SECRET_HEADERS, ...[...secretHeaders].map((h) => h.toLowerCase())]);
+    this.secretPaths = new SecretPaths(secretPaths);
   }
 
   /** Oldest entry's index in `entries` once the ring is full (a ring, so recording never moves the others). */
@@ -226,7 +292,8 @@ export class Journal {
     const out: JournalEntry[] = [];
     for (const e of this.ordered()) {
       const r = e.raw;
-      const path = r.path;
+      // Filtered on the path as shown: a filter cannot test a secret the entry hides.
+      const path = (e.path ??= this.secretPaths.redact(r.path));
       if (
         (filter.vendor === undefined || r.vendor === filter.vendor) &&
         (method === undefined || r.method === method) &&
@@ -235,7 +302,7 @@ export class Journal {
         (filter.operation === undefined || r.operation === filter.operation) &&
         (since === undefined || r.timeMs >= since)
       )
-        out.push((e.entry ??= materialise(e.id, r, this.secretHeaders)));
+        out.push((e.entry ??= materialise(e.id, r, path, this.secretHeaders)));
     }
     return out;
   }
@@ -250,7 +317,7 @@ export class Journal {
   }
 }
 
-function materialise(id: number, r: RawJournalEntry, secret: ReadonlySet<string>): JournalEntry {
+function materialise(id: number, r: RawJournalEntry, path: string, secret: ReadonlySet<string>): JournalEntry {
   const query: Record<string, string | string[]> = {};
   for (const [k, v] of new URLSearchParams(r.search)) {
     const prev = query[k];
@@ -263,7 +330,7 @@ function materialise(id: number, r: RawJournalEntry, secret: ReadonlySet<string>
     vendor: r.vendor,
     operation: r.operation,
     method: r.method,
-    path: r.path,
+    path,
     query,
     requestHeaders: redactHeaders(r.requestHeaders, secret),
     requestBody: bodyForJournal(r.requestText, r.requestHeaders.get('content-type')),

@@ -12,13 +12,16 @@ import type { Emulator, ListenerAddress, ListenOptions, RequestInfo, RunningServ
  */
 export async function startServer(emulator: Emulator, opts: ListenOptions = {}): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
+  const secretPaths = emulator.journal.secretPaths;
   const server = createServer({ keepAliveTimeout: 5000, ...SLOW_CLIENT_LIMITS }, (req, res) => {
     const started = performance.now();
     serve(emulator, req, res, fallbackHost, listener).then(
-      (status) => opts.onResponse?.({ method: req.method ?? 'GET', path: req.url ?? '/', status, ms: performance.now() - started }),
+      // The path as logged hides what vendors declare secret in it (a token in `/v2.0/tokens/{tokenId}`).
+      (status) =>
+        opts.onResponse?.({ method: req.method ?? 'GET', path: secretPaths.redactTarget(req.url ?? '/'), status, ms: performance.now() - started }),
       (err) => {
         // Writing failed (the emulator itself always answers, with its last-resort 500 at worst).
-        console.error('token-api-emulator: failed to answer', req.method, req.url, err);
+        console.error('token-api-emulator: failed to answer', req.method, secretPaths.redactTarget(req.url ?? '/'), err);
         if (!res.headersSent) {
           res.writeHead(500, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ error: 'internal', message: 'The emulator failed to answer this request' }));

@@ -132,8 +132,12 @@ export interface VendorDefinition<S = any, F = any> {
   rateLimit?: VendorRateLimit<S>;
   /** Adds the vendor's per-response headers (request ids …) to every response. */
   decorate?(response: EmulatorResponse, ctx: RouteContext<S>): void;
-  /** Secrets the journal redacts beyond the common ones (`Authorization`, cookies): header names. */
-  secrets?: { headers?: string[] };
+  /**
+   * Secrets the journal (and the CLI's request log) redacts beyond the common ones (`Authorization`, cookies): header
+   * names, and paths that carry a secret, as patterns whose `:name` segments are the secret and `*` any other
+   * segment (`/v2.0/tokens/:tokenId` is shown as `/v2.0/tokens/[REDACTED]`).
+   */
+  secrets?: { headers?: string[]; paths?: string[] };
   /** The vendor's own command-line options. */
   cliOptions?: VendorCliOption[];
   /**

@@ -75,8 +75,12 @@ export const rackspace: VendorDefinition<RackspaceModel, RackspaceFixture> = {
   renderError,
   decorate,
   rateLimit,
-  // The identity token every Monitoring call carries.
-  secrets: { headers: ['x-auth-token'] },
+  secrets: {
+    // The identity token every Monitoring call carries.
+    headers: ['x-auth-token'],
+    // An identity token validated, checked or revoked by its id (`GET`/`HEAD`/`DELETE /v2.0/tokens/{tokenId}`).
+    paths: ['/v2.0/tokens/:tokenId'],
+  },
   fallback(request, ctx) {
     const path = ctx.path;
     if (isIdentityPath(path)) throw new NotFound(`Resource not found: ${request.method} ${path}`);

@@ -1,0 +1,40 @@
+// The CommonJS build (dist/cjs/*.cjs) for `require('token-api-emulator')`, which Jest's default runtime needs: its
+// module registry cannot load ES modules, not even on a Node with require(esm). One esbuild bundle per entry with
+// the ESM-only dependencies (jose, lowdb) inlined; Node's built-ins, msw and @prefactor/pfid (CommonJS) stay
+// external. The ES module build (tsc's dist/*.js) stays the primary one; the CLI uses neither (dist/bin/).
+// Run by `npm run build`.
+import { rmSync } from 'node:fs';
+import { build } from 'esbuild';
+
+rmSync(new URL('../dist/cjs', import.meta.url), { recursive: true, force: true });
+
+const common = {
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20.19',
+  outExtension: { '.js': '.cjs' },
+  outdir: 'dist/cjs',
+  logLevel: 'warning',
+  legalComments: 'linked',
+  external: ['msw', 'msw/*', '@prefactor/pfid'],
+  // The modules find the shipped fixtures and require() from import.meta.url; dist/cjs/ sits at the same depth as
+  // dist/core/, so the same relative paths hold.
+  define: { 'import.meta.url': '__tae_import_meta_url' },
+  banner: { js: "const __tae_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
+};
+
+await build({ ...common, entryPoints: { index: 'src/index.ts', msw: 'src/msw.ts' } });
+// The global setup uses the emulator of index.cjs rather than a second copy of it.
+await build({
+  ...common,
+  entryPoints: { 'vitest-global-setup': 'src/vitest-global-setup.ts' },
+  plugins: [
+    {
+      name: 'index-cjs',
+      setup(b) {
+        b.onResolve({ filter: /^\.\/core\/emulator\.js$/ }, () => ({ path: './index.cjs', external: true }));
+      },
+    },
+  ],
+});

@@ -21,7 +21,7 @@ npm_q() { npm --no-audit --no-fund --prefer-offline --loglevel=error "$@"; }
 step() { echo "check-packed: $*"; }
 # The majors tested here, oldest supported → newest; the newest must be the registry's latest (step 4).
 NODE20_SET=("vitest@^4" "msw@^2" "jest@^30")
-NODE24_SET=("vitest@^5" "msw@^3")
+NODE24_SET=("vitest@^5" "msw@^3" "@types/node@^24")
 NEWEST=(vitest@5 msw@3 jest@30)
 
 step "packing (npm pack runs the build)"

@@ -194,8 +194,8 @@ async function startEmulator(dir, port) {
 
 function runShell(name, blocks, dir, port) {
   const problems = [];
-  const work = mkdtempSync(join(dir, '.readme-shell-'));
-  const state = join(work, 'state.sh');
+  // Run in the consumer project, like a user in their project (files the blocks write land there).
+  const state = join(mkdtempSync(join(dir, '.readme-shell-')), 'state.sh');
   writeFileSync(state, '');
   const baseline = spawnSync('bash', ['-c', 'compgen -v'], { encoding: 'utf8' }).stdout.split('\n');
   const env = { ...process.env, PATH: `${join(dir, 'node_modules/.bin')}:${process.env.PATH}` };
@@ -210,7 +210,7 @@ function runShell(name, blocks, dir, port) {
       // Keep the variables this block set for the next blocks.
       `set +e; for __v in $(compgen -v); do case " ${baseline.join(' ')} " in *" $__v "*) ;; *) [[ $__v == __* ]] || declare -p "$__v"; esac; done > ${JSON.stringify(state)} 2>/dev/null`,
     ].join('\n');
-    const r = spawnSync('bash', ['-c', script], { cwd: work, env, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync('bash', ['-c', script], { cwd: dir, env, encoding: 'utf8', timeout: 60_000 });
     const outputs = r.stdout.split(`\n${SEP}\n`);
     const at = where(name, b);
     if (r.status !== 0) {

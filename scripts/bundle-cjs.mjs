@@ -3,7 +3,9 @@
 // the ESM-only dependencies (jose, lowdb) inlined; Node's built-ins, msw and @prefactor/pfid (CommonJS) stay
 // external. The ES module build (tsc's dist/*.js) stays the primary one; the CLI uses neither (dist/bin/).
 // Run by `npm run build`.
-import { rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 rmSync(new URL('../dist/cjs', import.meta.url), { recursive: true, force: true });
@@ -38,3 +40,15 @@ await build({
     },
   ],
 });
+
+// Types for the CommonJS entries: tsc's declarations again as .d.cts (relative imports renamed to .cjs), so that
+// TypeScript with `module: node16` in a CommonJS project does not see ES module types behind `require`.
+const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+for (const rel of readdirSync(dist, { recursive: true })) {
+  if (!rel.endsWith('.d.ts') || rel.startsWith('cjs') || rel.startsWith('bin')) continue;
+  // Every relative specifier: imports, re-exports, import() types and `declare module` augmentations.
+  const text = readFileSync(join(dist, rel), 'utf8').replace(/(['"])(\.{1,2}\/[^'"]*?)\.js\1/g, '$1$2.cjs$1');
+  const out = join(dist, 'cjs/types', rel.replace(/\.d\.ts$/, '.d.cts'));
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, text);
+}

@@ -39,7 +39,7 @@ cat > tsconfig.json <<'JSON'
     "target": "ES2022", "module": "NodeNext", "moduleResolution": "NodeNext", "lib": ["ES2023", "DOM"],
     "types": ["node"], "strict": true, "noEmit": true, "skipLibCheck": true, "allowImportingTsExtensions": true
   },
-  "include": ["**/*.ts", "**/*.mts"], "exclude": ["node_modules"]
+  "include": ["**/*.ts", "**/*.mts"], "exclude": ["node_modules", "cjs-types"]
 }
 JSON
 
@@ -55,6 +55,25 @@ versions() { node -e 'for (const p of process.argv.slice(1)) { try { process.std
 versions
 step "type-checking the README's TypeScript"
 npx tsc -p .
+step "type-checking a CommonJS TypeScript file against the require condition's types (module node16)"
+mkdir cjs-types
+echo '{ "name": "cjs-types", "private": true }' > cjs-types/package.json
+cat > cjs-types/tsconfig.json <<'JSON'
+{ "compilerOptions": { "module": "node16", "target": "ES2022", "strict": true, "noEmit": true, "skipLibCheck": true,
+  "types": ["node"], "typeRoots": ["../node_modules/@types"] }, "include": ["*.ts"] }
+JSON
+cat > cjs-types/index.ts <<'TS'
+import { createEmulator, type Emulator } from 'token-api-emulator';
+import { toMswHandlers } from 'token-api-emulator/msw';
+import { createGlobalSetup } from 'token-api-emulator/vitest/global-setup';
+const emulator: Emulator = createEmulator();
+emulator.rackspace.agentTokens.create({ tenantId: '123456', label: 'typed' }); // the vendors' typed APIs
+toMswHandlers(emulator);
+createGlobalSetup({ port: 0 });
+// @ts-expect-error: the options are typed
+createEmulator({ notAnOption: true });
+TS
+npx tsc -p cjs-types
 step "vitest on Node $(node -v)"
 npx vitest run test/
 jest_js=$PWD/node_modules/jest/bin/jest.js

@@ -22,7 +22,7 @@
 //   node scripts/readme-check.mjs run README.md DIR          runs the shell blocks and scripts; DIR has the package installed
 // Failures name the block's line and heading: `README.md:93 (## Rackspace: a curl session): …`.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -32,6 +32,7 @@ const SCRIPT = new Set(['ts', 'js', 'typescript', 'javascript', 'mjs', 'mts']);
 const OUTPUT = new Set(['', 'text', 'console']);
 const MARKER = /^<!--\s*readme-check:\s*(file|skip)\b\s*(.*?)\s*-->\s*$/;
 const README_PORT = 4020; // what the README's commands use
+const BLOCK_SECONDS = Number(process.env.README_CHECK_BLOCK_SECONDS ?? 60);
 
 /** Every fenced block: its language, text, first line (1-based, the fence), heading, marker. */
 export function parseBlocks(text) {
@@ -210,9 +211,24 @@ function runShell(name, blocks, dir, port) {
       // Keep the variables this block set for the next blocks.
       `set +e; for __v in $(compgen -v); do case " ${baseline.join(' ')} " in *" $__v "*) ;; *) [[ $__v == __* ]] || declare -p "$__v"; esac; done > ${JSON.stringify(state)} 2>/dev/null`,
     ].join('\n');
-    const r = spawnSync('bash', ['-c', script], { cwd: dir, env, encoding: 'utf8', timeout: 60_000 });
+    // Output goes to files, not pipes, so that a process the block leaves in the background cannot hold the run
+    // open. GNU timeout leads its own process group: on time-out it signals the whole group, and afterwards the
+    // group is killed, so nothing a block started outlives it.
+    const out = join(dirname(state), 'out'), err = join(dirname(state), 'err');
+    const fds = [openSync(out, 'w'), openSync(err, 'w')];
+    const r = spawnSync('timeout', ['-k', '5', String(BLOCK_SECONDS), 'bash', '-c', script], { cwd: dir, env, stdio: ['ignore', ...fds] });
+    fds.forEach((fd) => closeSync(fd));
+    try {
+      process.kill(-r.pid, 'SIGKILL');
+    } catch {}
+    r.stdout = readFileSync(out, 'utf8');
+    r.stderr = readFileSync(err, 'utf8');
     const outputs = r.stdout.split(`\n${SEP}\n`);
     const at = where(name, b);
+    if (r.status === 124 || r.status === 137) {
+      problems.push(`${at}: the block did not finish in ${BLOCK_SECONDS} s (a server started in the foreground? mark the block <!-- readme-check: skip REASON -->)`);
+      continue;
+    }
     if (r.status !== 0) {
       const done = outputs.length - 1;
       const seg = segs[Math.min(done, segs.length - 1)];

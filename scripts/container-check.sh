@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # CI: builds the Containerfile with podman and checks the image from the host, as a user of the image would:
 # health (the image's HEALTHCHECK), a Rackspace login and agent-token list, an Ops Manager request behind HTTP
-# Digest (curl --digest), a Prefactor ping, the control plane (401 without the admin token, 200 with the one the
-# container printed), a mounted fixture file, a non-root process; then stops it.
+# Digest (curl --digest), a Prefactor ping and token create, the control plane (401 without the admin token; a read
+# and a write with the one the container printed), a mounted fixture file, a non-root process; then stops it.
 # No image registry is reachable here, so the base is assembled from this machine's node (scripts/container-base.sh)
 # and passed as NODE_IMAGE; the recipe's default stays the official Node image. podman's default runtime (crun) fails
 # in this sandbox: runc, lowered ulimits and the host network work. Needs dist/ (npm ci / npm run build).
@@ -61,6 +61,8 @@ expect "the process's uid" "$uid" 1000
 
 expect "control plane without the admin token" "$(curl -s -o /dev/null -w '%{http_code}' "$E/__emulator/health")" 401
 expect "control plane with the admin token" "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $admin" "$E/__emulator/health")" 200
+# A write from the host: the token stands in for the Host/Origin guard (the host's name for the container may be any).
+expect "control-plane write with the admin token" "$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $admin" -H 'Host: emulator.example:4020' "$E/__emulator/reset")" 204
 
 token=$(curl -sf "$E/v2.0/tokens" -H 'Content-Type: application/json' \
   -d '{"auth":{"RAX-KSKEY:apiKeyCredentials":{"username":"container-alice","apiKey":"0123456789abcdef0123456789abcdef"}}}' |
@@ -73,6 +75,12 @@ node -e 'const k = JSON.parse(process.argv[1]); if (!Array.isArray(k) || !k.leng
 expect "Ops Manager without digest" "$(curl -s -o /dev/null -w '%{http_code}' "$E/api/public/v1.0/groups/5e2211c17a3e5a48f5497df1/agentapikeys")" 401
 
 expect "Prefactor ping" "$(curl -s "$E/api/v1/ping" -H 'Authorization: Bearer pf_test_acme_account_active')" '{"status":"success","details":{"token_type":"api"}}'
+# A create makes a PFID, from the one package the bundled CLI loads at run time (copied into the image).
+created=$(curl -s -w '\n%{http_code}' "$E/api/v1/api_token" -H 'Authorization: Bearer pf_test_acme_account_active' \
+  -H 'Content-Type: application/json' -d '{"details":{"token_scope":"account"}}')
+expect "Prefactor token create" "$(echo "$created" | tail -n 1)" 200
+node -e 'if (!/^[0-7][0-9a-z]{31}$/.test(JSON.parse(process.argv[1]).details.id)) process.exit(1)' "$(echo "$created" | head -n 1)" ||
+  fail "Prefactor create: no PFID in $created"
 
 say "stopping"
 podman stop -t 10 "$name" >/dev/null 2>>"$work/podman.err"

@@ -8,8 +8,9 @@ import { watchFile } from 'node:fs';
 import { createEmulator, type EmulatorOptions } from './index.js';
 import { parseDuration, parseLatency } from './core/duration.js';
 import type { FaultRule } from './core/faults.js';
-import { FixtureError, loadFixtureFile } from './core/fixtures.js';
+import { DEFAULT_FIXTURES_PATH, FixtureError, loadFixtureFile } from './core/fixtures.js';
 import { fastParse, parseWithYargs, vendorOptionsOf } from './cli-args.js';
+import { startupBanner, stopWithNpm } from './startup.js';
 import { ALL_VENDORS } from './vendors/index.js';
 
 // dist/cli.js (library build) or dist/bin/cli.js (the bundled executable): the package.json above either.
@@ -105,6 +106,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   }
 
   process.stdout.write(`${NAME} listening on ${server.url}\n`);
+  if (!args.quiet) process.stdout.write(startupBanner(server.url, emulator.definitions, args.fixtures ?? DEFAULT_FIXTURES_PATH));
   let closing = false;
   const stop = () => {
     if (closing) return;
@@ -113,6 +115,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  stopWithNpm(stop);
 }
 
 function isLoopback(host: string): boolean {

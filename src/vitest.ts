@@ -40,7 +40,7 @@ export function useEmulator(options: UseEmulatorOptions = {}): TestEmulator {
   Object.defineProperty(emulator, 'server', { value: server, enumerable: false });
 
   beforeAll(() => {
-    server.listen({ onUnhandledRequest });
+    server.listen({ onUnhandledRequest, ...unhandledFrameOption(onUnhandledRequest) });
   });
   afterEach(() => {
     server.resetHandlers();
@@ -50,6 +50,15 @@ export function useEmulator(options: UseEmulatorOptions = {}): TestEmulator {
     server.close();
   });
   return emulator as TestEmulator;
+}
+
+/**
+ * msw 3's `server.listen()` reads `onUnhandledFrame` and ignores `onUnhandledRequest` (msw 2's name), so a strategy
+ * (`'error'`, `'warn'`, `'bypass'`) goes under both names; msw 2 ignores the new one. A callback keeps msw 2's
+ * signature and is passed as `onUnhandledRequest` only (msw 3's callback takes `{ frame, defaults }`).
+ */
+function unhandledFrameOption(strategy: OnUnhandledRequest): object {
+  return typeof strategy === 'string' ? { onUnhandledFrame: strategy } : {};
 }
 
 /** The standalone emulator's URL provided by `token-api-emulator/vitest/global-setup` (`inject('tokenApiEmulatorUrl')`). */

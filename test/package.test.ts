@@ -1,5 +1,5 @@
 /** The package's shape as a user installs it: entry points, and msw kept out of the core and the CLI. */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -41,6 +41,28 @@ describe('package', () => {
       expect(readFileSync(join(root, 'dist/bin', f), 'utf8')).not.toMatch(/@mswjs|from ?["']msw/);
     // …while the MSW entry does use it.
     expect(readFileSync(join(root, 'dist/msw.js'), 'utf8')).toMatch(/from ['"]msw['"]/);
+  });
+
+  it('has a CommonJS build under the require condition with the ES build\'s exports, msw only in the MSW entry', async () => {
+    const { createRequire } = await import('node:module');
+    const require = createRequire(join(root, 'package.json'));
+    for (const [entry, esm] of [['.', 'dist/index.js'], ['./msw', 'dist/msw.js'], ['./vitest/global-setup', 'dist/vitest-global-setup.js']]) {
+      expect(pkg.exports[entry].require.default).toMatch(/^\.\/dist\/cjs\/.+\.cjs$/);
+      expect(existsSync(join(root, pkg.exports[entry].require.types))).toBe(true);
+      const cjs = require(join(root, pkg.exports[entry].require.default));
+      expect(Object.keys(cjs).sort()).toEqual(Object.keys(await import(join(root, esm))).sort());
+    }
+    expect(readFileSync(join(root, 'dist/cjs/index.cjs'), 'utf8')).not.toMatch(/require\(["']msw/);
+    // The CommonJS global setup shares index.cjs's emulator rather than bundling a second one.
+    expect(readFileSync(join(root, 'dist/cjs/vitest-global-setup.cjs'), 'utf8')).toMatch(/require\(["']\.\/index\.cjs["']\)/);
+    const { createEmulator } = require(join(root, pkg.exports['.'].require.default));
+    const server = await createEmulator().listen({ port: 0 });
+    try {
+      const res = await fetch(`${server.url}/api/v1/ping`, { headers: { authorization: 'Bearer pf_test_acme_account_active' } });
+      expect(res.status).toBe(200);
+    } finally {
+      await server.close();
+    }
   });
 
   it('loads the main entry without msw in the module graph', async () => {

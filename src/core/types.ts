@@ -105,6 +105,11 @@ export interface VendorDefinition<S = any, F = any> {
   services: Record<string, { origins: string[] }>;
   /** Through MSW, also match this vendor's paths on any origin (self-hosted products). */
   anyOrigin?: boolean;
+  /**
+   * What the CLI prints at start-up for this vendor: the base path a client points at, per service (appended to the
+   * server's origin), and where in a fixture file its credentials are.
+   */
+  startup?: { baseUrls: Record<string, string>; credentials: string };
   /** Path prefixes that belong to this vendor: unmatched paths under them get the vendor's own 404. */
   pathPrefixes: string[];
   fixtureSchema: Schema<F>;

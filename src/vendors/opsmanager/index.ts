@@ -45,6 +45,7 @@ export const opsmanager: VendorDefinition<OpsManagerModel, OpsManagerFixture> = 
   // Cloud Manager's origin; Ops Manager is self-hosted, so through MSW the paths also answer on any origin.
   services: { api: { origins: ['https://cloud.mongodb.com'] } },
   anyOrigin: true,
+  startup: { baseUrls: { api: API_BASE }, credentials: 'opsmanager.apiKeys (publicKey + privateKey, HTTP Digest)' },
   pathPrefixes: [API_BASE],
   fixtureSchema,
   createState: (fixture, env) => new OpsManagerModel(fixture, env),

@@ -27,6 +27,7 @@ export const prefactor: VendorDefinition<PrefactorModel, PrefactorFixture> = {
   name: 'prefactor',
   title: 'Prefactor API tokens',
   services: { api: { origins: ['https://app.prefactorai.com'] } },
+  startup: { baseUrls: { api: '/api/v1' }, credentials: 'prefactor.apiTokens[].token (Bearer)' },
   pathPrefixes: ['/api/v1'],
   fixtureSchema,
   createState: (fixture, env) => new PrefactorModel(fixture, env),

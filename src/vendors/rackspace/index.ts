@@ -65,6 +65,10 @@ export const rackspace: VendorDefinition<RackspaceModel, RackspaceFixture> = {
     identity: { origins: ['https://identity.api.rackspacecloud.com'] },
     monitoring: { origins: ['https://monitoring.api.rackspacecloud.com'] },
   },
+  startup: {
+    baseUrls: { identity: '/v2.0', monitoring: '/v1.0/{tenantId}' },
+    credentials: 'rackspace.users (username + apiKey or password)',
+  },
   pathPrefixes: ['/v2.0', '/v1.0'],
   fixtureSchema,
   createState: (fixture, env) => new RackspaceModel(fixture, env),

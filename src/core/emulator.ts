@@ -4,7 +4,8 @@ import { Faults, headerRule, type FaultRule, type StoredFaultRule } from './faul
 import { Journal } from './journal.js';
 import { RateLimits, type RateLimitConfig } from './ratelimit.js';
 import { knownText, requestTexts, toFetchResponse } from './http.js';
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES } from './status.js';
+import { startServer } from '#platform';
 import { DEFAULT_FIXTURES_PATH, loadFixtureFile, parseFixtures } from './fixtures.js';
 import { json } from './http.js';
 import { randomHex } from './ids.js';
@@ -298,7 +299,6 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       return states.get(name) as T;
     },
     async listen(opts = {}) {
-      const { startServer } = await import('./server.js');
       return startServer(emulator, opts);
     },
   } as EmulatorCore as Emulator;

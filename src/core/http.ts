@@ -1,4 +1,5 @@
 import { BadRequest, PayloadTooLarge } from './errors.js';
+import { utf8Text } from '#platform';
 
 /** Bodies larger than this are refused (Rackspace documents 413 `requestTooLargeError` above 1 MiB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -201,7 +202,7 @@ export async function readText(request: Request, limit = MAX_BODY_BYTES): Promis
     }
     chunks.push(r.value);
   }
-  const body = Buffer.concat(chunks, total).toString('utf8');
+  const body = utf8Text(chunks, total);
   requestTexts.set(request, body);
   return body;
 }

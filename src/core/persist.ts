@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { fileExists as existsSync, loadLowdb } from '#platform';
 import type { Emulator, FixtureFile } from './emulator.js';
 import { FixtureError } from './fixtures.js';
 
@@ -10,7 +10,7 @@ import { FixtureError } from './fixtures.js';
  */
 export async function persistTo(emulator: Emulator, file: string): Promise<{ loaded: boolean; stop(): void }> {
   // Loaded here, not at import: only runs that persist pay for lowdb (the main entry re-exports this function).
-  const [{ Low }, { JSONFile }] = await Promise.all([import('lowdb'), import('lowdb/node')]);
+  const { Low, JSONFile } = await loadLowdb();
   const db = new Low<FixtureFile>(new JSONFile<FixtureFile>(file), {});
   let loaded = false;
   if (existsSync(file)) {

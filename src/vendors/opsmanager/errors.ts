@@ -3,7 +3,7 @@
  * query parameters), and every error is rendered here, in one place.
  */
 import { empty as emptyResponse, text as textResponse } from '../../core/http.js';
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES } from '../../core/status.js';
 import { EmulatorError } from '../../core/errors.js';
 import type { RouteContext } from '../../core/types.js';
 

@@ -177,6 +177,28 @@ describe('the emulator in the page', () => {
     expect(r.fixtures).toEqual(expect.arrayContaining(['rackspace', 'opsmanager', 'prefactor']));
   });
 
+  it('serves the control plane through the worker: a fault, the journal, the clock', async () => {
+    const r = await page.evaluate(async () => {
+      const { api, ALICE } = window.example;
+      const control = 'http://token-api-emulator.local/__emulator';
+      const json = { 'content-type': 'application/json' };
+      await fetch(`${control}/requests`, { method: 'DELETE' });
+      const fault = await fetch(`${control}/faults`, { method: 'POST', headers: json, body: JSON.stringify({ vendor: 'rackspace', status: 503, times: 1 }) });
+      const failed = await api.rackspaceLogin(ALICE).then(() => 200, (e: { status: number }) => e.status);
+      const session = await api.rackspaceLogin(ALICE);
+      const journal = await (await fetch(`${control}/requests`)).json();
+      const clock = await (await fetch(`${control}/clock`, { method: 'POST', headers: json, body: JSON.stringify({ advance: '25h' }) })).json();
+      // An X-Auth-Token lives 24 hours: after 25 the session is refused.
+      const expired = await api.listAgentTokens(session).then(() => 200, (e: { status: number }) => e.status);
+      return { fault: fault.status, failed, statuses: journal.requests?.map((e: { status: number }) => e.status), clock, expired };
+    });
+    expect(r.fault).toBe(201);
+    expect(r.failed).toBe(503);
+    expect(r.statuses).toEqual(expect.arrayContaining([503, 200]));
+    expect(r.clock.frozen).toBe(false);
+    expect(r.expired).toBe(401);
+  });
+
   it('says that listen() needs Node.js', async () => {
     const message = await page.evaluate(() =>
       window.example.emulator.listen().then(

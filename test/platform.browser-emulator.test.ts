@@ -48,20 +48,39 @@ describe('createEmulator() on the browser platform', () => {
     expect(emulator.rackspace.users.get('alice')?.id).toBe(createHash('sha256').update('rackspace-user:alice').digest('hex').slice(0, 32));
   });
 
-  it('checks HTTP Digest (MD5 computed by node:crypto on the client side)', async () => {
-    const emulator = createEmulator();
-    const url = `https://cloud.mongodb.com/api/public/v1.0/groups/${ACME_PRODUCTION}/agentapikeys`;
-    const challenge = await emulator.handle(new Request(url));
+  const KEYS_URL = `https://cloud.mongodb.com/api/public/v1.0/groups/${ACME_PRODUCTION}/agentapikeys`;
+  /** A GET of the agent API keys after the 401 challenge, with the `Authorization` for `user` and `pw`. */
+  async function withDigest(emulator: ReturnType<typeof createEmulator>, user: string, pw: string, clientIp?: string) {
+    const challenge = await emulator.handle(new Request(KEYS_URL), { clientIp });
     expect(challenge.status).toBe(401);
     const nonce = /nonce="([^"]+)"/.exec(challenge.headers.get('www-authenticate')!)![1];
-    const [user, password, realm, uri, cnonce, nc] = ['readonly', 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d', 'MMS Public API', new URL(url).pathname, 'abc123', '00000001'];
-    const authorize = (pw: string) =>
-      `Digest username="${user}", realm="${realm}", nonce="${nonce}", uri="${uri}", qop=auth, nc=${nc}, cnonce="${cnonce}", response="${md5(`${md5(`${user}:${realm}:${pw}`)}:${nonce}:${nc}:${cnonce}:auth:${md5(`GET:${uri}`)}`)}"`;
-    expect((await emulator.handle(new Request(url, { headers: { authorization: authorize(password) } }))).status).toBe(200);
-    expect((await emulator.handle(new Request(url, { headers: { authorization: authorize('wrong') } }))).status).toBe(401);
+    const [realm, uri, cnonce, nc] = ['MMS Public API', new URL(KEYS_URL).pathname, 'abc123', '00000001'];
+    const authorization = `Digest username="${user}", realm="${realm}", nonce="${nonce}", uri="${uri}", qop=auth, nc=${nc}, cnonce="${cnonce}", response="${md5(`${md5(`${user}:${realm}:${pw}`)}:${nonce}:${nc}:${cnonce}:auth:${md5(`GET:${uri}`)}`)}"`;
+    return emulator.handle(new Request(KEYS_URL, { headers: { authorization } }), { clientIp });
+  }
+
+  it('checks HTTP Digest (MD5 computed by node:crypto on the client side)', async () => {
+    const emulator = createEmulator();
+    expect((await withDigest(emulator, 'readonly', 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d')).status).toBe(200);
+    expect((await withDigest(emulator, 'readonly', 'wrong')).status).toBe(401);
     const key = emulator.opsmanager.agentApiKeys.create({ groupId: ACME_PRODUCTION, desc: 'x' });
     expect(key._id).toMatch(/^[0-9a-f]{24}$/);
     expect(key.key).toMatch(/^[0-9a-f]{56}$/);
+  });
+
+  it('checks Ops Manager access lists by client address (BlockList in plain JavaScript), both families', async () => {
+    const emulator = createEmulator({ vendors: ['opsmanager'] });
+    const OWNER = ['ownerkey', '7c6c2f1e-3b4a-4d5e-8f90-1a2b3c4d5e6f'] as const; // 127.0.0.1/32, ::1/128
+    const OUTSIDER = ['outsider', 'deadbeef-0000-4000-8000-00000000beef'] as const; // 203.0.113.0/24, 2001:db8::/32
+    const status = async ([user, pw]: readonly [string, string], ip: string) => (await withDigest(emulator, user, pw, ip)).status;
+    expect(await status(OWNER, '127.0.0.1')).toBe(200);
+    expect(await status(OWNER, '::1')).toBe(200);
+    expect(await status(OWNER, '::ffff:127.0.0.1')).toBe(200);
+    expect(await status(OWNER, '127.0.0.2')).toBe(403);
+    expect(await status(OUTSIDER, '203.0.113.77')).toBe(200);
+    expect(await status(OUTSIDER, '203.0.114.1')).toBe(403);
+    expect(await status(OUTSIDER, '2001:db8:ffff::1')).toBe(200);
+    expect(await status(OUTSIDER, '2001:db9::1')).toBe(403);
   });
 
   it('creates Prefactor tokens with PFIDs @prefactor/pfid accepts and JWTs that authenticate', async () => {

@@ -14,6 +14,8 @@ await build({
   splitting: true,
   format: 'esm',
   platform: 'node',
+  // `#platform` from the sources (package.json `imports`), so the bundle holds one copy of each module.
+  conditions: ['token-api-emulator:source', 'module'],
   target: 'node20.19',
   minify: true,
   legalComments: 'linked',

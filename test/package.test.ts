@@ -7,6 +7,29 @@ import { describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
+/**
+ * The modules reachable from an entry of dist/ (static and dynamic imports), the package's own `#platform` resolved
+ * under `conditions` like a bundler or Node would, and the bare packages and built-ins they import.
+ */
+function importGraph(conditions: string[]) {
+  const seen = new Set<string>();
+  const bare = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const src = readFileSync(file, 'utf8');
+    for (const m of src.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"]([^'"]+)['"]/g)) {
+      const spec = m[1];
+      if (spec.startsWith('.')) visit(join(dirname(file), spec));
+      else if (spec.startsWith('#')) {
+        const targets = pkg.imports[spec];
+        visit(join(root, targets[conditions.find((c) => c in targets) ?? 'default']));
+      } else bare.add(spec.startsWith('node:') ? spec : spec.split('/')[0].startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
+    }
+  };
+  return { seen, bare, visit };
+}
+
 describe('package', () => {
   it('declares ESM, the engines, both entry points, the bin and msw as an optional peer', () => {
     expect(pkg.type).toBe('module');
@@ -20,18 +43,7 @@ describe('package', () => {
   });
 
   it('never reaches msw from the main entry or the CLI (static and dynamic imports followed)', () => {
-    const seen = new Set<string>();
-    const bare = new Set<string>();
-    const visit = (file: string) => {
-      if (seen.has(file)) return;
-      seen.add(file);
-      const src = readFileSync(file, 'utf8');
-      for (const m of src.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"]([^'"]+)['"]/g)) {
-        const spec = m[1];
-        if (spec.startsWith('.')) visit(join(dirname(file), spec));
-        else bare.add(spec.split('/')[0].startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
-      }
-    };
+    const { seen, bare, visit } = importGraph(['default']);
     visit(join(root, 'dist/index.js'));
     visit(join(root, 'dist/cli.js'));
     expect(seen.size).toBeGreaterThan(10);
@@ -63,6 +75,20 @@ describe('package', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('bundles for browsers: under the `browser` condition, nothing reached from the entries needs Node', () => {
+    const browser = importGraph(['browser', 'import', 'default']);
+    browser.visit(join(root, 'dist/index.js'));
+    browser.visit(join(root, 'dist/msw.js'));
+    expect([...browser.seen].some((f) => f.endsWith('platform/browser.js'))).toBe(true);
+    expect([...browser.seen].filter((f) => f.endsWith('platform/node.js') || f.endsWith('core/server.js'))).toEqual([]);
+    // jose has its own browser build; msw is the user's.
+    expect([...browser.bare].sort()).toEqual(['jose', 'msw']);
+    // …while Node keeps its native paths.
+    const node = importGraph(['node', 'import', 'default']);
+    node.visit(join(root, 'dist/index.js'));
+    expect([...node.bare]).toEqual(expect.arrayContaining(['node:crypto', 'node:fs', 'node:module', 'lowdb']));
   });
 
   it('loads the main entry without msw in the module graph', async () => {

@@ -1,5 +1,5 @@
 import { checkInstant, toEpochMs } from './clock.js';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { sameText, sha256Hex } from '#platform';
 import { parseDuration } from './duration.js';
 import type { EmulatorCore, ListenerAddress, RequestInfo } from './types.js';
 import { EmulatorError } from './errors.js';
@@ -84,9 +84,7 @@ export function guardReason(request: EmulatorRequest, listener: ListenerAddress)
 
 /** Token comparison in constant time (digests of equal length, whatever the lengths given). */
 function sameSecret(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
+  return sameText(sha256Hex(given), sha256Hex(expected));
 }
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH']);

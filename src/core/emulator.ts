@@ -4,6 +4,7 @@
  * (`pipeline.ts`); the control plane is its own route table (`control.ts`). Core knows no vendor: the definitions
  * come in through `createEmulatorCore({ vendors })` (`src/index.ts` supplies the built-in ones).
  */
+import { startServer } from '#platform';
 import { createClock, type Clock } from './clock.js';
 import { controlPlane } from './control.js';
 import { Faults } from './faults.js';
@@ -135,7 +136,6 @@ export function createEmulatorCore(coreOptions: CoreOptions, publicOptions: Emul
       return states.get(name) as T;
     },
     async listen(opts = {}) {
-      const { startServer } = await import('./server.js');
       return startServer(emulator, opts);
     },
   } satisfies EmulatorCore as EmulatorCore as Emulator;

@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { DEFAULT_FIXTURES_PATH as defaultPath, readTextFile } from '#platform';
 import { object, optional, string, SchemaError, validateInPlace, type Schema } from './schema.js';
 import type { VendorDefinition } from './types.js';
 
@@ -16,12 +15,10 @@ export class FixtureError extends Error {
 }
 
 /**
- * The default seed data shipped in the package (`fixtures/default.json`), found from this module's place: `dist/core/`
- * in the library build, `dist/` in the bundled CLI.
+ * The default seed data shipped in the package (`fixtures/default.json`); in a browser build, the name of the same
+ * data embedded in the bundle (src/platform/).
  */
-export const DEFAULT_FIXTURES_PATH = ['../../fixtures/default.json', '../fixtures/default.json']
-  .map((rel) => fileURLToPath(new URL(rel, import.meta.url)))
-  .find((p, i, all) => existsSync(p) || i === all.length - 1)!;
+export const DEFAULT_FIXTURES_PATH: string = defaultPath;
 
 /**
  * The whole fixture document: one optional key per known vendor (`known`: the enabled ones and any others a file
@@ -57,7 +54,7 @@ export function parseFixtures(
 export function loadFixtureFile(vendors: readonly VendorDefinition[], file: string, known: readonly VendorDefinition[] = []): Record<string, unknown> {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readTextFile(file);
   } catch (e) {
     throw new FixtureError(`${file}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, file);
   }

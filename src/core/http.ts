@@ -5,6 +5,7 @@
  * to Fetch's `Request`/`Response` (`fromFetchRequest`, `toFetchResponse`). Neither is a Fetch object in disguise:
  * building real Fetch objects costs tens of microseconds per request in Node, and the server door never needs one.
  */
+import { utf8Text } from '#platform';
 import { BadRequest, PayloadTooLarge } from './errors.js';
 
 /** Bodies larger than this are refused (Rackspace documents 413 `requestTooLargeError` above 1 MiB). */
@@ -137,27 +138,13 @@ export function streamBody(stream: ReadableStream<Uint8Array>): BodySource {
         }
         chunks.push(r.value);
       }
-      return utf8(chunks, total);
+      return utf8Text(chunks, total);
     },
     discard() {
       // Not awaited: a tee'd body (MSW clones requests) may never settle its cancel.
       stream.cancel().catch(() => undefined);
     },
   };
-}
-
-const decoder = new TextDecoder();
-
-/** Chunks of bytes as one UTF-8 string. */
-export function utf8(chunks: readonly Uint8Array[], total: number): string {
-  if (chunks.length === 1) return decoder.decode(chunks[0]);
-  const all = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    all.set(c, at);
-    at += c.byteLength;
-  }
-  return decoder.decode(all);
 }
 
 /** A Fetch `Request` in the emulator's model (its body streamed, so an answer that does not need it never waits). */
@@ -289,47 +276,3 @@ export function isJsonContentType(value: string | null): boolean {
   const type = value.split(';', 1)[0].trim().toLowerCase();
   return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
 }
-
-/** Reason phrases for the statuses the emulator answers with (core does not reach for node:http's table). */
-export const STATUS_TEXT: Readonly<Record<number, string>> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  402: 'Payment Required',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  406: 'Not Acceptable',
-  408: 'Request Timeout',
-  409: 'Conflict',
-  410: 'Gone',
-  411: 'Length Required',
-  412: 'Precondition Failed',
-  413: 'Payload Too Large',
-  414: 'URI Too Long',
-  415: 'Unsupported Media Type',
-  416: 'Range Not Satisfiable',
-  417: 'Expectation Failed',
-  418: "I'm a Teapot",
-  421: 'Misdirected Request',
-  422: 'Unprocessable Entity',
-  423: 'Locked',
-  424: 'Failed Dependency',
-  425: 'Too Early',
-  426: 'Upgrade Required',
-  428: 'Precondition Required',
-  429: 'Too Many Requests',
-  431: 'Request Header Fields Too Large',
-  451: 'Unavailable For Legal Reasons',
-  500: 'Internal Server Error',
-  501: 'Not Implemented',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-  505: 'HTTP Version Not Supported',
-  506: 'Variant Also Negotiates',
-  507: 'Insufficient Storage',
-  508: 'Loop Detected',
-  509: 'Bandwidth Limit Exceeded',
-  510: 'Not Extended',
-  511: 'Network Authentication Required',
-};

@@ -1,26 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomHex } from '#platform';
 
-/**
- * Random material for ids and secrets. Ids come from the OS's CSPRNG in batches (one `randomBytes` call per
- * 4 KiB instead of per id), which matters when fixtures or benchmarks create many records.
- */
-let pool = Buffer.alloc(0);
-let poolPos = 0;
-
-export function randomBuf(n: number): Buffer {
-  if (n > 1024) return randomBytes(n);
-  if (poolPos + n > pool.length) {
-    pool = randomBytes(4096);
-    poolPos = 0;
-  }
-  const out = pool.subarray(poolPos, poolPos + n);
-  poolPos += n;
-  return out;
-}
-
-export const randomHex = (chars: number): string => randomBuf(Math.ceil(chars / 2)).toString('hex').slice(0, chars);
-
-export const randomBase64Url = (bytes: number): string => randomBuf(bytes).toString('base64url');
+/** Random material for ids and secrets, from the platform (Node's CSPRNG or the browser's, drawn in batches). */
+export { randomBytes, randomHex, randomBase64Url } from '#platform';
 
 /** A MongoDB-style ObjectId: 4-byte seconds timestamp, then 8 random bytes (24 lowercase hex). */
 export function objectId(nowMs: number): string {
@@ -29,6 +10,15 @@ export function objectId(nowMs: number): string {
     .padStart(8, '0')
     .slice(-8);
   return ts + randomHex(16);
+}
+
+/** A random (version 4) UUID, `xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx`, from the platform's random bytes. */
+export function uuid(): string {
+  const b = randomBytes(16);
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { byteLength, closeFile, fileExists, loadLowdb, openToAppend, readTextFile, renameFile, writeTextFile, writeToFile } from '#platform';
 import { FixtureError } from './fixtures.js';
 import { isPlainObject } from './http.js';
 import type { Emulator, FixtureFile, PersistedCollection } from './types.js';
@@ -26,7 +26,8 @@ export interface PersistOptions {
 
 export async function persistTo(emulator: Emulator, file: string, options: PersistOptions = {}): Promise<{ loaded: boolean; stop(): void; compacted(): Promise<void> }> {
   // Loaded here, not at import: only runs that persist pay for lowdb (the main entry re-exports this function).
-  const [{ Low }, { JSONFile }] = await Promise.all([import('lowdb'), import('lowdb/node')]);
+  // In a browser this is where persisting stops, with a message that says why (src/platform/browser.ts).
+  const { Low, JSONFile } = await loadLowdb();
   const db = new Low<FixtureFile>(new JSONFile<FixtureFile>(file), {});
   const logFile = `${file}.log`;
 
@@ -34,8 +35,8 @@ export async function persistTo(emulator: Emulator, file: string, options: Persi
   // Sections of vendors not enabled in this run (and `$schema`) are carried over unchanged on every save: a run
   // with `--vendors rackspace` must not erase what another run persisted for the others.
   let kept: Record<string, unknown> = {};
-  const hasFile = existsSync(file);
-  const logText = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
+  const hasFile = fileExists(file);
+  const logText = fileExists(logFile) ? readTextFile(logFile) : '';
   if (hasFile || logText) {
     let base: FixtureFile | undefined;
     if (hasFile) {
@@ -43,7 +44,7 @@ export async function persistTo(emulator: Emulator, file: string, options: Persi
       // take `0` or `false`), so such a file was taken as an empty state and overwritten. A state file is an object.
       let data: unknown;
       try {
-        data = JSON.parse(readFileSync(file, 'utf8'));
+        data = JSON.parse(readTextFile(file));
       } catch (e) {
         throw new FixtureError(`${file}: the persisted state is not valid JSON (${(e as Error).message})`, file);
       }
@@ -92,14 +93,14 @@ export async function persistTo(emulator: Emulator, file: string, options: Persi
     emulator.definitions.some((d) => tracked.get(d.name)?.state !== emulator.model(d.name));
 
   // ---------------------------------------------------------------- the log
-  let fd = openSync(logFile, 'a');
+  let fd = openToAppend(logFile);
   let logLines = 0;
   let logBytes = 0;
   let snapshotBytes = 0;
   const append = (text: string, lines: number) => {
-    writeSync(fd, text);
+    writeToFile(fd, text);
     logLines += lines;
-    logBytes += Buffer.byteLength(text);
+    logBytes += byteLength(text);
   };
 
   /** Every pending record change as log lines. */
@@ -136,7 +137,7 @@ export async function persistTo(emulator: Emulator, file: string, options: Persi
         const covered = logLines;
         db.data = whole();
         await db.write();
-        snapshotBytes = Buffer.byteLength(JSON.stringify(db.data));
+        snapshotBytes = byteLength(JSON.stringify(db.data));
         dropCoveredLines(covered);
       } finally {
         inFlight--;
@@ -145,16 +146,16 @@ export async function persistTo(emulator: Emulator, file: string, options: Persi
   };
   /** Drops the first `covered` lines of the log (synchronously: no change is appended meanwhile). */
   const dropCoveredLines = (covered: number) => {
-    closeSync(fd);
-    const text = readFileSync(logFile, 'utf8');
+    closeFile(fd);
+    const text = readTextFile(logFile);
     let at = 0;
     for (let i = 0; i < covered && at !== -1; i++) at = text.indexOf('\n', at) + 1 || -1;
     const rest = at === -1 ? '' : text.slice(at);
-    writeFileSync(`${logFile}.tmp`, rest);
-    renameSync(`${logFile}.tmp`, logFile);
-    fd = openSync(logFile, 'a');
+    writeTextFile(`${logFile}.tmp`, rest);
+    renameFile(`${logFile}.tmp`, logFile);
+    fd = openToAppend(logFile);
     logLines -= covered;
-    logBytes = Buffer.byteLength(rest);
+    logBytes = byteLength(rest);
   };
 
   track();
@@ -176,11 +177,11 @@ export async function persistTo(emulator: Emulator, file: string, options: Persi
       stop();
       writeChanges();
       if (inFlight === 0) {
-        writeFileSync(`${file}.tmp`, JSON.stringify(whole()));
-        renameSync(`${file}.tmp`, file);
+        writeTextFile(`${file}.tmp`, JSON.stringify(whole()));
+        renameFile(`${file}.tmp`, file);
         dropCoveredLines(logLines);
       }
-      closeSync(fd);
+      closeFile(fd);
       for (const { collections } of tracked.values()) for (const c of Object.values(collections ?? {})) c.source.track(undefined);
     },
   };

@@ -6,7 +6,8 @@
 import type { Clock } from './clock.js';
 import { EmulatorError, InternalError, MethodNotAllowed, NotFound, TooManyRequests } from './errors.js';
 import { headerRule, type FaultDecision, type Faults, type StoredFaultRule } from './faults.js';
-import { EmulatorResponse, json, STATUS_TEXT, type EmulatorRequest } from './http.js';
+import { EmulatorResponse, json, type EmulatorRequest } from './http.js';
+import { STATUS_CODES } from './status.js';
 import type { Journal } from './journal.js';
 import { rateLimitHeaders, type RateLimits, type RateLimitState } from './ratelimit.js';
 import { Router } from './router.js';
@@ -222,7 +223,7 @@ async function injectFault(rule: StoredFaultRule, info: RequestInfo, timeoutMs: 
     return EmulatorResponse.drop();
   }
   const status = rule.status ?? 503;
-  throw new EmulatorError(status, `${STATUS_TEXT[status] ?? 'Error'} (fault injected by the emulator)`);
+  throw new EmulatorError(status, `${STATUS_CODES[status] ?? 'Error'} (fault injected by the emulator)`);
 }
 
 /** A path no vendor claims. */

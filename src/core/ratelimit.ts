@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '#platform';
 
 /**
  * The one request-budget model: a fixed window per vendor and key (the vendor chooses the key, e.g. Rackspace's
@@ -110,7 +110,7 @@ export class RateLimits {
 }
 
 function windowKey(vendor: string, key: string): string {
-  return `${vendor}\u0000${key.length > MAX_KEY_LENGTH ? createHash('sha256').update(key).digest('base64') : key}`;
+  return `${vendor}\u0000${key.length > MAX_KEY_LENGTH ? sha256Hex(key) : key}`;
 }
 
 function state(config: RateLimitConfig, start: number, count: number, enforced: boolean): RateLimitState {

@@ -1,9 +1,10 @@
 /**
  * HTTP Digest access authentication (RFC 7616 / RFC 2617, MD5) as the Ops Manager Public API speaks it, on
  * node:crypto: the challenge, parsing an `Authorization: Digest …` header, the expected `response`, and the nonces
- * we issued with their lifetime on the emulator's clock.
+ * we issued with their lifetime on the emulator's clock. MD5 and the constant-time comparison come from the platform
+ * (node:crypto on Node).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { md5Hex, sameText } from '#platform';
 import type { Clock } from '../../core/clock.js';
 import { randomBase64Url } from '../../core/ids.js';
 
@@ -28,7 +29,7 @@ export function challenge(nonce: string, stale: boolean): string {
   return `Digest realm="${REALM}", domain="", nonce="${nonce}", algorithm=MD5, qop="auth", stale=${stale}`;
 }
 
-export const md5 = (s: string): string => createHash('md5').update(s, 'utf8').digest('hex');
+export const md5 = md5Hex;
 
 /** The parameters of an `Authorization: Digest …` header, names lowercased, values unquoted (literal otherwise). */
 export type DigestParams = Record<string, string>;
@@ -119,9 +120,7 @@ export function expectedResponse(p: ResponseInput): string {
 }
 
 export function sameHex(a: string, b: string): boolean {
-  const x = Buffer.from(a.toLowerCase());
-  const y = Buffer.from(b.toLowerCase());
-  return x.length === y.length && timingSafeEqual(x, y);
+  return sameText(a.toLowerCase(), b.toLowerCase());
 }
 
 export type NonceVerdict = 'ok' | 'unknown' | 'stale' | 'replayed';

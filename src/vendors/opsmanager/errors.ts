@@ -2,7 +2,8 @@
  * The Ops Manager wire format: every body this vendor sends goes through `respond` (the `pretty` and `envelope`
  * query parameters), and every error is rendered here, in one place.
  */
-import { empty as emptyResponse, STATUS_TEXT, text as textResponse, type EmulatorResponse } from '../../core/http.js';
+import { empty as emptyResponse, text as textResponse, type EmulatorResponse } from '../../core/http.js';
+import { STATUS_CODES } from '../../core/status.js';
 import { EmulatorError } from '../../core/errors.js';
 import type { RouteContext } from '../../core/types.js';
 
@@ -39,7 +40,7 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 /** The HTTP reason phrase the server puts in `reason` (JAX-RS `Response.Status` wording, else Node's). */
 export function reasonFor(status: number): string {
   if (status === 413) return 'Request Entity Too Large';
-  return STATUS_TEXT[status] ?? (status >= 500 ? 'Internal Server Error' : 'Bad Request');
+  return STATUS_CODES[status] ?? (status >= 500 ? 'Internal Server Error' : 'Bad Request');
 }
 
 /** The body of every failed digest authentication, missing and wrong credentials alike: no errorCode [cap]. */

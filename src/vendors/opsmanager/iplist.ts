@@ -1,10 +1,10 @@
 /**
  * IP access lists of programmatic API keys [doc]: entries are addresses or CIDR blocks of either family, checked
- * with node:net's `BlockList`. The one module of this vendor that reaches node:net, so a browser build can swap it.
+ * with node:net's `BlockList` on Node (a plain-JavaScript one with the same answers in a browser: `#platform`).
  * Entries are validated here without node:net (fixtures are checked at start-up, and node:net's address checks
  * build a large IPv6 regular expression on first use, ~7 ms); a key's `BlockList` is built on its first check.
  */
-import { BlockList } from 'node:net';
+import { BlockList, type SubnetList } from '#platform';
 
 /** A parsed access-list entry: the address as written (zone and brackets removed) and the prefix length. */
 export interface Cidr {
@@ -61,7 +61,7 @@ export function parseCidr(entry: string): Cidr | undefined {
 
 const familyName = (c: Cidr) => (c.family === 4 ? 'ipv4' : 'ipv6');
 
-function blockListOf(cidrs: Iterable<Cidr>): BlockList {
+function blockListOf(cidrs: Iterable<Cidr>): SubnetList {
   const list = new BlockList();
   for (const c of cidrs) list.addSubnet(c.address, c.prefix, familyName(c));
   return list;
@@ -85,9 +85,9 @@ export class AccessList<E extends { readonly cidr: Cidr }> {
     return list;
   }
 
-  private list: BlockList | undefined;
+  private list: SubnetList | undefined;
   /** One BlockList per entry, built on the first `match` that needs to tell them apart. */
-  private perEntry: BlockList[] | undefined;
+  private perEntry: SubnetList[] | undefined;
 
   constructor(readonly entries: readonly E[]) {}
 

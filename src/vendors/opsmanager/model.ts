@@ -1,6 +1,5 @@
 import type { Clock } from '../../core/clock.js';
-import { randomUUID } from 'node:crypto';
-import { objectId, randomBuf, randomHex } from '../../core/ids.js';
+import { objectId, randomBytes, randomHex, uuid } from '../../core/ids.js';
 import { array, literal, number, object, optional, refine, SchemaError, string, type Infer } from '../../core/schema.js';
 import { DerivedCache, ifPresent, Table, TrackedMap } from '../../core/store.js';
 import type { PersistedCollection, VendorEnv } from '../../core/types.js';
@@ -378,9 +377,9 @@ export class OpsManagerModel {
     do id = objectId(now);
     while (this.apiKeys.has(id));
     let publicKey: string;
-    do publicKey = [...randomBuf(8)].map((b) => String.fromCharCode(97 + (b % 26))).join('');
+    do publicKey = [...randomBytes(8)].map((b) => String.fromCharCode(97 + (b % 26))).join('');
     while (this.apiKeysByPublicKey.has(publicKey));
-    const key: ApiKey = { id, publicKey, privateKey: randomUUID(), desc, roles, accessList: [] };
+    const key: ApiKey = { id, publicKey, privateKey: uuid(), desc, roles, accessList: [] };
     if (orgId !== undefined) key.orgId = orgId;
     this.apiKeys.set(id, key);
     this.apiKeysByPublicKey.set(publicKey, key);

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
+import { pfidLibrary, randomBytes } from '#platform';
 import type { Clock } from '../../core/clock.js';
 import { array, boolean, literal, nullable, object, optional, refine, SchemaError, string, type Infer } from '../../core/schema.js';
 import { ifPresent, Table, TrackedMap } from '../../core/store.js';
@@ -75,13 +74,6 @@ export const RFC3339_PATTERN = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d
 /** The same test as `isPfid` of `@prefactor/pfid` (which checks exactly this pattern), without loading the package. */
 export const looksLikePfid = (v: unknown): v is string => typeof v === 'string' && PFID_PATTERN.test(v);
 
-type PfidLib = typeof import('@prefactor/pfid');
-let pfidLib: PfidLib | undefined;
-/**
- * `@prefactor/pfid` generates ids; it is loaded on the first id made (a create, or a fixture deployment without
- * an id), not at start-up. It is CommonJS, so `require` loads it synchronously and id generation stays synchronous.
- */
-const pfidLibrary = (): PfidLib => (pfidLib ??= createRequire(import.meta.url)('@prefactor/pfid') as PfidLib);
 
 /** A timestamp as the API shows it: RFC 3339, UTC, whole seconds (`2024-01-01T00:00:00Z`, like the docs' example). */
 export function rfc3339(ms: number): string {
@@ -278,7 +270,7 @@ function secretFor(env: VendorEnv): Uint8Array {
     throw new TypeError('vendorOptions.prefactor.jwtSecret must be a non-empty string or Uint8Array');
   }
   let secret = RANDOM_SECRETS.get(env.clock);
-  if (!secret) RANDOM_SECRETS.set(env.clock, (secret = new Uint8Array(randomBytes(32))));
+  if (!secret) RANDOM_SECRETS.set(env.clock, (secret = randomBytes(32)));
   return secret;
 }
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '#platform';
 import type { Clock } from '../../core/clock.js';
 import { randomBase64Url, randomHex } from '../../core/ids.js';
 import { array, nullable, object, optional, refine, SchemaError, string, type Infer } from '../../core/schema.js';
@@ -240,5 +240,5 @@ const exportIdentityToken = (t: IdentityToken) => ({
 
 /** A stable user id for users whose fixture gives none (Rackspace user ids are opaque strings). */
 export function userIdFor(username: string): string {
-  return createHash('sha256').update(`rackspace-user:${username}`).digest('hex').slice(0, 32);
+  return sha256Hex(`rackspace-user:${username}`).slice(0, 32);
 }

@@ -23,6 +23,19 @@ class ControlError extends Error {
 
 const bad = (message: string, extra: Record<string, unknown> = {}) => new ControlError(400, 'bad_request', message, extra);
 
+/** The longest a `GET /__emulator/requests?wait=` is held (below common proxy and client idle timeouts). */
+const MAX_WAIT_MS = 30_000;
+
+function intParam(q: URLSearchParams, name: string, message: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  const raw = q.get(name);
+  if (raw === null) return undefined;
+  if (!/^\d{1,16}$/.test(raw) || Number(raw) > max) throw bad(message);
+  return Number(raw);
+}
+
+/** The dashboard's page and assets (`GET /__emulator/`, `/__emulator/assets/*`): see dashboard.ts. */
+const DASHBOARD_PATH = /^\/__emulator(\/|\/assets\/[^/]*)?$/;
+
 async function readJsonBody(request: Request, limit?: number): Promise<unknown> {
   let text: string;
   try {
@@ -124,8 +137,13 @@ export function controlPlane(emulator: Emulator): (request: Request, url: URL) =
             if (!Number.isFinite(since)) throw bad('since: expected an RFC 3339 instant or epoch milliseconds');
             filter.since = since;
           }
+          const after = intParam(q, 'after', 'after: expected a journal entry id (a non-negative integer)');
+          if (after !== undefined) filter.afterId = after;
+          // Long polling (the dashboard's live view): an ordinary answer, held until there is something new.
+          const wait = intParam(q, 'wait', `wait: expected milliseconds from 0 to ${MAX_WAIT_MS}`, MAX_WAIT_MS);
+          if (wait !== undefined) await journal.whenChanged(after ?? journal.lastId, wait);
           const requests = journal.list(filter);
-          return json({ count: requests.length, requests });
+          return json({ count: requests.length, requests, lastId: journal.lastId, firstId: journal.firstId });
         }
         if (m === 'DELETE') {
           journal.clear();
@@ -200,6 +218,9 @@ export function controlPlane(emulator: Emulator): (request: Request, url: URL) =
     Object.fromEntries(Object.entries(rateLimits.all()).map(([v, c]) => [v, { limit: c.limit, windowMs: c.windowMs }]));
 
   return async (request, url) => {
+    // The page holds no data, so it loads without the admin token (it then asks for one); loaded on first use.
+    if (DASHBOARD_PATH.test(url.pathname) && (request.method === 'GET' || request.method === 'HEAD'))
+      return (await import('./dashboard.js')).serveDashboard(emulator, request, url);
     if (adminToken !== undefined) {
       const auth = request.headers.get('authorization') ?? '';
       if (auth !== `Bearer ${adminToken}`)

@@ -54,6 +54,8 @@ export interface VendorDefinition<S = any, F = any> {
   /** Path prefixes that belong to this vendor: unmatched paths under them get the vendor's own 404. */
   pathPrefixes: string[];
   fixtureSchema: Schema<F>;
+  /** Fields of the state (fixture format) that hold secrets, by collection: masked where state is shown (the dashboard). */
+  stateSecrets?: Record<string, string[]>;
   /** Builds the model from a validated fixture; must copy what it keeps and never change the objects it is given. */
   createState(fixture: F, env: VendorEnv): S;
   /** The state in the fixture format (plain JSON), for snapshots. */

@@ -51,6 +51,8 @@ function windowText(ms: number): string {
 
 export const rackspace: VendorDefinition<RackspaceModel, RackspaceFixture> = {
   name: 'rackspace',
+  // An identity token's id is the X-Auth-Token itself; an agent token's id is the same value as its token.
+  stateSecrets: { users: ['apiKey', 'password'], agentTokens: ['id', 'token'], identityTokens: ['id'] },
   title: 'Rackspace Cloud Monitoring agent tokens (with Identity v2.0)',
   services: {
     identity: { origins: ['https://identity.api.rackspacecloud.com'] },

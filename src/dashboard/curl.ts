@@ -25,11 +25,11 @@ export function shellQuote(s: string): string {
 export function curlCommand(entry: CurlSource, origin: string): string {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(entry.query)) for (const one of Array.isArray(v) ? v : [v]) params.append(k, one);
-  const search = params.toString();
+  // Brackets kept readable (Prefactor's `pagination[offset]`); -g below stops curl reading them as globs.
+  const search = params.toString().replace(/%5B/gi, '[').replace(/%5D/gi, ']');
   const url = `${origin}${entry.path}${search ? `?${search}` : ''}`;
   // One option per line: `curl [-g] [-X METHOD] URL`, then headers, the digest login and the body.
   let first = 'curl';
-  // -g: Prefactor's `page[size]` and other brackets are not curl globs.
   if (/[[\]{}]/.test(url)) first += ' -g';
   const hasBody = entry.requestBody !== null && entry.requestBody !== undefined;
   if (entry.method !== 'GET' || hasBody) first += ` -X ${shellQuote(entry.method)}`;

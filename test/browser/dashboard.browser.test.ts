@@ -5,12 +5,13 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawRequest as raw } from '../support/raw-http.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -73,20 +74,6 @@ function curl(...args: string[]): Promise<{ status: number; body: string }> {
       resolve({ status: Number(stdout.slice(i + 1)), body: stdout.slice(0, i) });
     }),
   );
-}
-
-/** A request with any Host/Origin (fetch may not set Host). */
-function raw(url: string, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method, headers }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode!, body: text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
 }
 
 async function control<T = any>(cli: Cli, path: string, init: RequestInit = {}): Promise<T> {
@@ -448,7 +435,7 @@ describe('a foreign Host or Origin', () => {
     } finally {
       await page.close();
     }
-    for (const headers of [{ host: `rebound.test:${cli.port}` }, { origin: 'http://elsewhere.example' }])
+    for (const headers of [{ host: `rebound.test:${cli.port}` }, { origin: 'http://elsewhere.example' }] as Record<string, string>[])
       expect((await raw(`${cli.url}/__emulator/`, 'GET', headers)).status).toBe(403);
   });
 
@@ -463,7 +450,7 @@ describe('a foreign Host or Origin', () => {
     }
     expect((await control(cli, '/faults')).faults).toEqual([]);
     expect((await control(cli, '/clock')).epochMs).toBeLessThan(Date.now() + 86_400_000);
-    const foreign = [
+    const foreign: Record<string, string>[] = [
       { host: `rebound.test:${cli.port}` },
       { origin: 'http://elsewhere.example', 'content-type': 'application/json' },
     ];

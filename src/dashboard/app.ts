@@ -322,9 +322,11 @@ function received(answer: RequestsAnswer): void {
   if (answer.requests.some((e) => e.fault) && current === 'controls') refreshFaults();
 }
 
+/** The newest MAX_ROWS entries (a journal may keep far more): first its newest id, then what follows that. */
 async function reloadRequests(): Promise<void> {
   dropBefore(Number.MAX_SAFE_INTEGER);
-  received(await api<RequestsAnswer>('/requests'));
+  const head = await api<RequestsAnswer>(`/requests?after=${Number.MAX_SAFE_INTEGER}`);
+  received(await api<RequestsAnswer>(`/requests?after=${Math.max(0, head.lastId - MAX_ROWS)}`));
 }
 
 /** The live loop: each answer comes as soon as the journal has something newer (or is cleared). */
@@ -408,8 +410,9 @@ function showDetail(id: number): void {
   if (selected !== undefined) rows.get(selected)?.removeAttribute('aria-current');
   selected = id;
   rows.get(id)?.setAttribute('aria-current', 'true');
-  const search = new URLSearchParams();
-  for (const [k, v] of Object.entries(e.query)) for (const one of Array.isArray(v) ? v : [v]) search.append(k, one);
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(e.query)) for (const one of Array.isArray(v) ? v : [v]) params.append(k, one);
+  const search = params.toString();
   const curl = curlCommand(e, location.origin);
   const copied = h('span', { class: 'muted', role: 'status' });
   const panel = $('detail');
@@ -417,7 +420,7 @@ function showDetail(id: number): void {
     h(
       'div',
       { class: 'detail-head' },
-      h('h3', { id: 'detail-title' }, `${e.method} ${e.path}${search.size ? `?${search}` : ''}`),
+      h('h3', { id: 'detail-title' }, `${e.method} ${e.path}${search ? `?${search}` : ''}`),
       h('button', { type: 'button', onclick: hideDetail, 'aria-label': 'Close details' }, 'Close'),
     ),
     h(

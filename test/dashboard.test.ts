@@ -5,7 +5,7 @@ import { createEmulator, type Emulator, type RunningServer } from '../src/index.
 import { curlCommand, shellQuote } from '../src/dashboard/curl.js';
 import { maskRecord } from '../src/dashboard/mask.js';
 import { describeDoors } from './support/doors.js';
-import { rawRequest } from './support/raw-http.js';
+import { rawRequest } from './support/any-host.js';
 
 const raw = (url: string, headers: Record<string, string> = {}) => rawRequest(url, 'GET', headers);
 

@@ -5,7 +5,7 @@ import { EmulatorError } from './errors.js';
 import { FaultRuleError } from './faults.js';
 import { FixtureError } from './fixtures.js';
 import { empty, isPlainObject, json, parseJson, readText } from './http.js';
-import type { JournalFilter } from './journal.js';
+import type { Journal, JournalFilter } from './journal.js';
 
 /** State documents can be far larger than a vendor request body. */
 const STATE_LIMIT = 256 * 1024 * 1024;
@@ -31,6 +31,17 @@ function intParam(q: URLSearchParams, name: string, message: string, max = Numbe
   if (raw === null) return undefined;
   if (!/^\d{1,16}$/.test(raw) || Number(raw) > max) throw bad(message);
   return Number(raw);
+}
+
+/**
+ * `after` and `wait` of `GET /__emulator/requests`: only entries after an id, and long polling (the dashboard's live
+ * view) — an ordinary answer, held until there is something newer than `after` (or the journal is cleared).
+ */
+async function follow(journal: Journal, q: URLSearchParams, filter: JournalFilter): Promise<void> {
+  const after = intParam(q, 'after', 'after: expected a journal entry id (a non-negative integer)');
+  if (after !== undefined) filter.afterId = after;
+  const wait = intParam(q, 'wait', `wait: expected milliseconds from 0 to ${MAX_WAIT_MS}`, MAX_WAIT_MS);
+  if (wait !== undefined) await journal.whenChanged(after ?? journal.lastId, wait);
 }
 
 /** The dashboard's page and assets (`GET /__emulator/`, `/__emulator/assets/*`): see dashboard.ts. */
@@ -137,11 +148,7 @@ export function controlPlane(emulator: Emulator): (request: Request, url: URL) =
             if (!Number.isFinite(since)) throw bad('since: expected an RFC 3339 instant or epoch milliseconds');
             filter.since = since;
           }
-          const after = intParam(q, 'after', 'after: expected a journal entry id (a non-negative integer)');
-          if (after !== undefined) filter.afterId = after;
-          // Long polling (the dashboard's live view): an ordinary answer, held until there is something new.
-          const wait = intParam(q, 'wait', `wait: expected milliseconds from 0 to ${MAX_WAIT_MS}`, MAX_WAIT_MS);
-          if (wait !== undefined) await journal.whenChanged(after ?? journal.lastId, wait);
+          await follow(journal, q, filter);
           const requests = journal.list(filter);
           return json({ count: requests.length, requests, lastId: journal.lastId, firstId: journal.firstId });
         }
@@ -220,7 +227,7 @@ export function controlPlane(emulator: Emulator): (request: Request, url: URL) =
   return async (request, url) => {
     // The page holds no data, so it loads without the admin token (it then asks for one); loaded on first use.
     if (DASHBOARD_PATH.test(url.pathname) && (request.method === 'GET' || request.method === 'HEAD'))
-      return (await import('./dashboard.js')).serveDashboard(emulator, request, url);
+      return (await import('./dashboard.js')).serveDashboard(emulator, request.headers, url.pathname);
     if (adminToken !== undefined) {
       const auth = request.headers.get('authorization') ?? '';
       if (auth !== `Bearer ${adminToken}`)

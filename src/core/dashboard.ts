@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { Emulator } from './emulator.js';
+import type { EmulatorCore } from './emulator.js';
 import { json, text } from './http.js';
 
 /**
@@ -52,35 +52,39 @@ const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d{1,5})?$/i;
  * Without an admin token the control plane trusts loopback; a page loaded through another host name (DNS
  * rebinding) or fetched by another origin is refused. The control plane's own guard covers its JSON endpoints.
  */
-function foreign(request: Request): string | undefined {
-  const host = request.headers.get('host');
+function foreign(headers: HeaderReader): string | undefined {
+  const host = headers.get('host');
   if (host === null) return undefined; // in-process (MSW): no network peer
   if (!LOOPBACK_HOST.test(host)) return `Host ${host} is not a loopback address`;
-  const origin = request.headers.get('origin');
+  const origin = headers.get('origin');
   if (origin !== null && origin !== `http://${host}`) return `Origin ${origin} is not this server`;
   return undefined;
 }
 
-export async function serveDashboard(emulator: Emulator, request: Request, url: URL): Promise<Response> {
+/** Headers as read here (a Fetch `Headers` or any object with the same `get`). */
+type HeaderReader = { get(name: string): string | null };
+type Served = Pick<EmulatorCore, 'options' | 'definitions'>;
+
+export async function serveDashboard(emulator: Served, headers: HeaderReader, path: string) {
   if (emulator.options.adminToken === undefined) {
-    const why = foreign(request);
+    const why = foreign(headers);
     if (why) return json({ error: 'forbidden', message: `The dashboard is served to loopback only: ${why}` }, 403);
   }
-  const name = url.pathname.startsWith('/__emulator/assets/') ? url.pathname.slice('/__emulator/assets/'.length) : 'index.html';
-  if (name === 'index.html' && url.pathname.startsWith('/__emulator/assets/'))
-    return json({ error: 'not_found', message: `No dashboard asset ${url.pathname}` }, 404);
+  const asset = path.startsWith('/__emulator/assets/');
+  const name = asset ? path.slice('/__emulator/assets/'.length) : 'index.html';
+  if (asset && name === 'index.html') return json({ error: 'not_found', message: `No dashboard asset ${path}` }, 404);
   const loaded = await (files ??= loadFiles());
   if (!loaded) {
     files = undefined; // built later (npm run build) without a restart
     return json({ error: 'not_built', message: 'The dashboard is not built: run `npm run build`' }, 503);
   }
   const body = loaded.get(name);
-  if (body === undefined) return json({ error: 'not_found', message: `No dashboard asset ${url.pathname}` }, 404);
+  if (body === undefined) return json({ error: 'not_found', message: `No dashboard asset ${path}` }, 404);
   return text(name === 'index.html' ? withConfig(body, emulator) : body, 200, { 'content-type': TYPES[name], ...HEADERS });
 }
 
 /** What the page needs before its first request: whether to ask for the admin token, and each vendor's secrets. */
-function withConfig(html: string, emulator: Emulator): string {
+function withConfig(html: string, emulator: Served): string {
   const config = {
     adminToken: emulator.options.adminToken !== undefined,
     vendors: emulator.definitions.map((v) => ({ name: v.name, title: v.title, stateSecrets: v.stateSecrets ?? {} })),

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator, type RunningServer } from '../src/index.js';
@@ -86,6 +87,7 @@ describe('the dashboard page (GET /__emulator/)', () => {
       const html = await res.text();
       const config = JSON.parse(/<script type="application\/json" id="tae-config">(.*?)<\/script>/s.exec(html)![1]);
       expect(config.adminToken).toBe(false);
+      expect(config.journalLimit).toBe(1000);
       expect(config.vendors.map((v: { name: string }) => v.name)).toEqual(emulator.vendors);
       expect(config.vendors.find((v: { name: string }) => v.name === 'rackspace').stateSecrets.identityTokens).toEqual(['id']);
     }
@@ -137,6 +139,26 @@ describe('the dashboard page (GET /__emulator/)', () => {
     } finally {
       await s.close();
     }
+  });
+});
+
+describe('start-up pays nothing for the dashboard', () => {
+  it('the CLI bundle loads its server code only on the first page request (a chunk of its own)', () => {
+    const dir = new URL('../dist/bin/', import.meta.url);
+    const read = (f: string) => readFileSync(new URL(f, dir), 'utf8');
+    // Everything cli.js loads at start-up: its static imports, transitively (dynamic ones are `import("…")`).
+    const seen = new Set<string>();
+    const visit = (f: string) => {
+      if (seen.has(f)) return;
+      seen.add(f);
+      for (const [, dep] of read(f).matchAll(/(?:from|import)\s*"\.\/([^"]+)"/g)) visit(dep);
+    };
+    visit('cli.js');
+    expect(seen.size).toBeGreaterThan(1);
+    for (const f of seen) expect(read(f), f).not.toContain('The dashboard is not built');
+    const lazy = readdirSync(dir).filter((f) => f.endsWith('.js') && read(f).includes('The dashboard is not built'));
+    expect(lazy).toHaveLength(1);
+    expect([...seen].some((f) => read(f).includes(`import("./${lazy[0]}")`))).toBe(true);
   });
 });
 

@@ -87,6 +87,7 @@ export async function serveDashboard(emulator: Served, headers: HeaderReader, pa
 function withConfig(html: string, emulator: Served): string {
   const config = {
     adminToken: emulator.options.adminToken !== undefined,
+    journalLimit: emulator.options.journalLimit ?? 1000,
     vendors: emulator.definitions.map((v) => ({ name: v.name, title: v.title, stateSecrets: v.stateSecrets ?? {} })),
   };
   // Inside a <script type="application/json">: no `<` may close it early.

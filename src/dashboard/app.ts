@@ -15,6 +15,7 @@ interface VendorInfo {
 }
 interface Config {
   adminToken: boolean;
+  journalLimit: number;
   vendors: VendorInfo[];
 }
 interface Entry {
@@ -212,6 +213,9 @@ let lastId = 0;
 let selected: number | undefined;
 let paused = false;
 let polling: AbortController | undefined;
+
+if (config.journalLimit <= 0)
+  $('requests-empty').textContent = 'The request journal is off (--journal-limit 0): requests are not recorded, so none can show here.';
 
 for (const v of config.vendors)
   for (const id of ['f-vendor', 'fault-vendor', 'rate-vendor']) $(id).append(h('option', { value: v.name }, v.name));

@@ -9,7 +9,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'examples/app/**/*.test.ts'],
     // test/fixtures/ holds whole projects that test/vitest-helpers.test.ts runs with a nested Vitest.
-    exclude: [...configDefaults.exclude, 'test/fixtures/**'],
+    // test/dashboard-browser/ needs chromium: its own run (`npm run test:dashboard`).
+    exclude: [...configDefaults.exclude, 'test/fixtures/**', 'test/dashboard-browser/**'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },

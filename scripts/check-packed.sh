@@ -58,6 +58,29 @@ npx tsc -p .
 step "vitest with msw 2 on Node $(node -v)"
 npx vitest run
 
+step "the installed command serves the dashboard (/__emulator/ and its assets)"
+node --input-type=module - <<'JS'
+import { spawn } from 'node:child_process';
+const child = spawn('./node_modules/.bin/token-api-emulator', ['--port', '0', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+try {
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (c) => { out += c; const m = /listening on (\S+)/.exec(out); if (m) resolve(m[1]); });
+    child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+  });
+  const page = await fetch(`${url}/__emulator/`);
+  const html = await page.text();
+  if (page.status !== 200 || !html.includes('/__emulator/assets/app.js')) throw new Error(`/__emulator/ answered ${page.status}`);
+  for (const asset of ['app.js', 'app.css', 'icon.svg']) {
+    const res = await fetch(`${url}/__emulator/assets/${asset}`);
+    if (res.status !== 200) throw new Error(`/__emulator/assets/${asset} answered ${res.status}`);
+  }
+  console.log(`  ${url}/__emulator/: 200, assets 200`);
+} finally {
+  child.kill();
+}
+JS
+
 node24=$(cd "$repo" && bash scripts/node24.sh)
 export PATH="$node24:$PATH"
 step "installing msw@3 on Node $(node -v)"

@@ -133,8 +133,16 @@ export interface VendorDefinition<S = any, F = any> {
   rateLimit?: VendorRateLimit<S>;
   /** Adds the vendor's per-response headers (request ids …) to every response. */
   decorate?(response: EmulatorResponse, ctx: RouteContext<S>): void;
-  /** Secrets the journal redacts beyond the common ones (`Authorization`, cookies): header names. */
-  secrets?: { headers?: string[] };
+  /** What the vendor holds secret, beyond what every vendor does (`Authorization`, cookies, `apiKey`-like fields). */
+  secrets?: {
+    /** Header names the journal redacts. */
+    headers?: string[];
+    /**
+     * Fields of the state (fixture format) by collection (`{ agentTokens: ['id'] }`), masked where state is shown
+     * (the dashboard): ids that are credentials, and secrets under names the journal does not recognise.
+     */
+    state?: Record<string, string[]>;
+  };
   /** The vendor's own command-line options. */
   cliOptions?: VendorCliOption[];
   /**

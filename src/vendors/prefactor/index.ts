@@ -24,6 +24,7 @@ export type { ApiToken, PrefactorFixture, TokenScope, TokenStatus } from './mode
  */
 export const prefactor: VendorDefinition<PrefactorModel, PrefactorFixture> = {
   name: 'prefactor',
+  secrets: { state: { apiTokens: ['token'] } },
   title: 'Prefactor API tokens',
   services: { api: { origins: ['https://app.prefactorai.com'] } },
   pathPrefixes: ['/api/v1'],

@@ -73,8 +73,12 @@ export const rackspace: VendorDefinition<RackspaceModel, RackspaceFixture> = {
   renderError,
   decorate,
   rateLimit,
-  // The identity token every Monitoring call carries.
-  secrets: { headers: ['x-auth-token'] },
+  secrets: {
+    // The identity token every Monitoring call carries.
+    headers: ['x-auth-token'],
+    // An identity token's id is the X-Auth-Token itself; an agent token's id is the same value as its token.
+    state: { users: ['apiKey', 'password'], agentTokens: ['id', 'token'], identityTokens: ['id'] },
+  },
   fallback(request, ctx) {
     const path = ctx.path;
     if (isIdentityPath(path)) throw new NotFound(`Resource not found: ${request.method} ${path}`);

@@ -1,7 +1,7 @@
 import { checkInstant, toEpochMs } from './clock.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { parseDuration } from './duration.js';
-import type { EmulatorCore, RequestInfo } from './types.js';
+import type { EmulatorCore, ListenerAddress, RequestInfo } from './types.js';
 import { EmulatorError } from './errors.js';
 import { FaultRuleError } from './faults.js';
 import { FixtureError } from './fixtures.js';
@@ -60,14 +60,8 @@ async function readJsonBody(request: EmulatorRequest, limit?: number): Promise<u
   return parsed.value;
 }
 
-/** Where a network front door listens: the control plane answers only requests addressed there (see `guard`). */
-export interface ListenerAddress {
-  /** The host the server was bound to (`127.0.0.1`, `::1`, `0.0.0.0` …). */
-  host: string;
-  port: number;
-  /** The local address this connection arrived on (for a server bound to all interfaces). */
-  localAddress?: string;
-}
+/** Where a network front door listens (declared in types.ts): the control plane answers only requests addressed there. */
+export type { ListenerAddress };
 
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 const WILDCARDS = new Set(['0.0.0.0', '::', '[::]']);

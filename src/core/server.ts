@@ -2,8 +2,7 @@ import { createServer, maxHeaderSize, type IncomingMessage, type ServerResponse 
 import type { AddressInfo } from 'node:net';
 import { BadRequest, PayloadTooLarge } from './errors.js';
 import { EmulatorRequest, type BodySource, type EmulatorResponse, type HeaderReader } from './http.js';
-import type { ListenerAddress } from './control.js';
-import type { Emulator, ListenOptions, RequestInfo, RunningServer } from './types.js';
+import type { Emulator, ListenerAddress, ListenOptions, RequestInfo, RunningServer } from './types.js';
 
 /**
  * The standalone front door: one `node:http` server, every vendor at its native path. It turns the Node request

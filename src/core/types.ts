@@ -4,7 +4,6 @@
  * never names a vendor.
  */
 import type { Clock } from './clock.js';
-import type { ListenerAddress } from './control.js';
 import type { EmulatorError } from './errors.js';
 import type { Faults, FaultRule } from './faults.js';
 import type { EmulatorRequest, EmulatorResponse } from './http.js';
@@ -206,6 +205,15 @@ export interface RequestInfo {
   controlPlane?: boolean;
   /** The address a network front door listens on: its control plane refuses foreign `Host`/`Origin` (control.ts). */
   listener?: ListenerAddress;
+}
+
+/** Where a network front door listens: the control plane answers only requests addressed there (control.ts). */
+export interface ListenerAddress {
+  /** The host the server was bound to (`127.0.0.1`, `::1`, `0.0.0.0` …). */
+  host: string;
+  port: number;
+  /** The local address this connection arrived on (for a server bound to all interfaces). */
+  localAddress?: string;
 }
 
 export interface ListenOptions {

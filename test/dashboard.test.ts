@@ -6,9 +6,10 @@ import { createEmulator, type Emulator, type RunningServer } from '../src/index.
 import { curlCommand, shellQuote } from '../src/dashboard/curl.js';
 import { maskRecord } from '../src/dashboard/mask.js';
 import { describeDoors } from './support/doors.js';
-import { rawRequest } from './support/any-host.js';
+import { send } from './support/raw-http.js';
 
-const raw = (url: string, headers: Record<string, string> = {}) => rawRequest(url, 'GET', headers);
+/** A GET with any Host and Origin (fetch may not set Host); the path goes out as written. */
+const raw = (base: string, path: string, headers: Record<string, string> = {}) => send(base, path, { headers });
 
 const LOGIN = JSON.stringify({ auth: { 'RAX-KSKEY:apiKeyCredentials': { username: 'alice', apiKey: '0123456789abcdef0123456789abcdef' } } });
 
@@ -103,9 +104,9 @@ describe('the dashboard page (GET /__emulator/)', () => {
 
   it('answers 404 for anything else under assets, whatever the path tricks', async () => {
     for (const path of ['/__emulator/assets/nope.js', '/__emulator/assets/index.html', '/__emulator/assets/', '/__emulator/assets/%2e%2e%2fpackage.json', '/__emulator/assets/..%2F..%2Fpackage.json']) {
-      const res = await raw(`${server.url}${path}`);
+      const res = await raw(server.url, path);
       expect(res.status, path).toBe(404);
-      expect(JSON.parse(res.body).error).toBe('not_found');
+      expect(JSON.parse(res.text).error).toBe('not_found');
     }
     // Other methods on the page's path are the control plane's: no such endpoint.
     expect((await fetch(`${server.url}/__emulator/`, { method: 'POST' })).status).toBe(404);
@@ -115,14 +116,14 @@ describe('the dashboard page (GET /__emulator/)', () => {
     const port = server.port;
     const foreign: Record<string, string>[] = [{ host: `evil.example:${port}` }, { host: `127.0.0.1.evil.example:${port}` }, { origin: 'http://evil.example' }, { origin: `http://localhost:${port + 1}` }];
     for (const headers of foreign) {
-      const res = await raw(`${server.url}/__emulator/`, headers);
+      const res = await raw(server.url, '/__emulator/', headers);
       expect(res.status, JSON.stringify(headers)).toBe(403);
-      expect(JSON.parse(res.body)).toMatchObject({ error: 'forbidden' });
-      expect((await raw(`${server.url}/__emulator/assets/app.js`, headers)).status).toBe(403);
+      expect(JSON.parse(res.text)).toMatchObject({ error: 'forbidden' });
+      expect((await raw(server.url, '/__emulator/assets/app.js', headers)).status).toBe(403);
     }
     const own: Record<string, string>[] = [{ host: `localhost:${port}` }, { host: `[::1]:${port}` }, { origin: `http://127.0.0.1:${port}` }, { host: `localhost:${port}`, origin: `http://localhost:${port}` }];
     for (const headers of own)
-      expect((await raw(`${server.url}/__emulator/`, headers)).status, JSON.stringify(headers)).toBe(200);
+      expect((await raw(server.url, '/__emulator/', headers)).status, JSON.stringify(headers)).toBe(200);
   });
 
   it('with an admin token: the page loads without it (it asks), every endpoint it calls still needs it', async () => {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawRequest as raw } from '../support/any-host.js';
+import { send } from '../support/raw-http.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -436,7 +436,7 @@ describe('a foreign Host or Origin', () => {
       await page.close();
     }
     for (const headers of [{ host: `rebound.test:${cli.port}` }, { origin: 'http://elsewhere.example' }] as Record<string, string>[])
-      expect((await raw(`${cli.url}/__emulator/`, 'GET', headers)).status).toBe(403);
+      expect((await send(cli.url, '/__emulator/', { headers })).status).toBe(403);
   });
 
   // The control plane's Host/Origin guard (control.ts) protects the page and the endpoints it calls alike.
@@ -455,8 +455,8 @@ describe('a foreign Host or Origin', () => {
       { origin: 'http://elsewhere.example', 'content-type': 'application/json' },
     ];
     for (const headers of foreign) {
-      expect((await raw(`${cli.url}/__emulator/faults`, 'POST', headers, '{"status":503}')).status).toBe(403);
-      expect((await raw(`${cli.url}/__emulator/requests`, 'GET', headers)).status).toBe(403);
+      expect((await send(cli.url, '/__emulator/faults', { method: 'POST', headers, chunks: ['{"status":503}'] })).status).toBe(403);
+      expect((await send(cli.url, '/__emulator/requests', { headers })).status).toBe(403);
     }
     expect((await control(cli, '/faults')).faults).toEqual([]);
   });

@@ -232,7 +232,8 @@ describe('the dashboard, no admin token', () => {
     // A bad rule is refused with the control plane's message, nothing added.
     await page.fill('#fault-path', 'no-slash');
     await page.click('#fault-form button[type="submit"]');
-    await expect(page.locator('#control-error').textContent()).resolves.toBe('invalid fault rule: path: expected a pattern starting with "/"');
+    // The page shows the answer once it arrives: polled, not read at once.
+    await expect.poll(() => page.locator('#control-error').textContent(), { timeout: 5000 }).toBe('invalid fault rule: path: expected a pattern starting with "/"');
     expect((await control(cli, '/faults')).faults).toEqual([]);
     consoleErrors.splice(consoleErrors.findIndex((e) => e.includes('400')), 1); // the browser logs that 400 answer
   });
@@ -244,11 +245,11 @@ describe('the dashboard, no admin token', () => {
     await expect.poll(async () => (await control(cli, '/clock')).epochMs - before).toBeGreaterThanOrEqual(25 * 3600_000);
     await page.click('#clock-freeze');
     await expect.poll(async () => (await control(cli, '/clock')).frozen).toBe(true);
-    await expect(page.locator('#clock-freeze').getAttribute('aria-pressed')).resolves.toBe('true');
+    await expect.poll(() => page.locator('#clock-freeze').getAttribute('aria-pressed'), { timeout: 5000 }).toBe('true');
     await page.fill('#clock-set-to', '2030-01-01T00:00:00Z');
     await page.click('#clock-set button[type="submit"]');
     await expect.poll(async () => (await control(cli, '/clock')).now).toBe('2030-01-01T00:00:00.000Z');
-    await expect(page.locator('#clock-value').textContent()).resolves.toBe('2030-01-01T00:00:00Z');
+    await expect.poll(() => page.locator('#clock-value').textContent(), { timeout: 5000 }).toBe('2030-01-01T00:00:00Z');
     await page.click('#clock-freeze');
     await expect.poll(async () => (await control(cli, '/clock')).frozen).toBe(false);
 

@@ -329,7 +329,10 @@ export function controlPlane(emulator: EmulatorCore): (request: EmulatorRequest,
 
   const router = new Router(routes.map((r) => ({ ...r, path: CONTROL_PREFIX + r.path })));
 
-  /** Guard → route → admin token → write rules → answer; every failure in the control plane's own `{error, message}` envelope. */
+  /**
+   * Guard → route → admin token and write rules (skipped by the dashboard's open routes) → answer; every failure in
+   * the control plane's own `{error, message}` envelope.
+   */
   async function answer(request: EmulatorRequest, info: RequestInfo): Promise<EmulatorResponse> {
     const forbidden = refused(request, info);
     if (forbidden) return forbidden;

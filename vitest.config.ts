@@ -20,9 +20,9 @@ export default defineConfig({
   resolve: msw3 ? { alias: [{ find: /^msw(\/.*)?$/, replacement: 'msw3$1' }] } : {},
   test: {
     include: ['test/**/*.test.ts', 'examples/app/**/*.test.ts'],
-    // test/fixtures/ holds whole projects that test/vitest-helpers.test.ts runs with a nested Vitest; test/browser/ is
-    // its own suite (npm run test:browser).
-    exclude: [...configDefaults.exclude, 'test/fixtures/**', 'test/browser/**'],
+    // test/fixtures/ holds whole projects that test/vitest-helpers.test.ts runs with a nested Vitest; test/browser/
+    // (npm run test:browser) and test/dashboard-browser/ (npm run test:dashboard) need chromium: their own runs.
+    exclude: [...configDefaults.exclude, 'test/fixtures/**', 'test/browser/**', 'test/dashboard-browser/**'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },

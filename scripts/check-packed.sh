@@ -80,6 +80,29 @@ jest_js=$PWD/node_modules/jest/bin/jest.js
 if [ -d jest-cjs ]; then step "CommonJS Jest (Jest's defaults) on Node $(node -v)"; (cd jest-cjs && node "$jest_js"); fi
 if [ -d jest-esm ]; then step "ES module Jest on Node $(node -v)"; (cd jest-esm && node --experimental-vm-modules "$jest_js"); fi
 
+step "the installed command serves the dashboard (/__emulator/ and its assets)"
+node --input-type=module - <<'JS'
+import { spawn } from 'node:child_process';
+const child = spawn('./node_modules/.bin/token-api-emulator', ['--port', '0', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+try {
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (c) => { out += c; const m = /listening on (\S+)/.exec(out); if (m) resolve(m[1]); });
+    child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+  });
+  const page = await fetch(`${url}/__emulator/`);
+  const html = await page.text();
+  if (page.status !== 200 || !html.includes('/__emulator/assets/app.js')) throw new Error(`/__emulator/ answered ${page.status}`);
+  for (const asset of ['app.js', 'app.css', 'icon.svg']) {
+    const res = await fetch(`${url}/__emulator/assets/${asset}`);
+    if (res.status !== 200) throw new Error(`/__emulator/assets/${asset} answered ${res.status}`);
+  }
+  console.log(`  ${url}/__emulator/: 200, assets 200`);
+} finally {
+  child.kill();
+}
+JS
+
 node24=$(cd "$repo" && bash scripts/node24.sh)
 export PATH="$node24:$PATH"
 step "installing ${NODE24_SET[*]} on Node $(node -v)"

@@ -6,7 +6,7 @@ import { EmulatorError } from './errors.js';
 import { FaultRuleError } from './faults.js';
 import { FixtureError } from './fixtures.js';
 import { empty, isJsonContentType, isPlainObject, json, parseJson, readText, type EmulatorRequest, type EmulatorResponse } from './http.js';
-import type { JournalFilter } from './journal.js';
+import type { Journal, JournalFilter } from './journal.js';
 import { Router } from './router.js';
 
 /** State documents can be far larger than a vendor request body. */
@@ -24,6 +24,27 @@ class ControlError extends Error {
 }
 
 const bad = (message: string, extra: Record<string, unknown> = {}) => new ControlError(400, 'bad_request', message, extra);
+
+/** The longest a `GET /__emulator/requests?wait=` is held (below common proxy and client idle timeouts). */
+const MAX_WAIT_MS = 30_000;
+
+function intParam(q: URLSearchParams, name: string, message: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  const raw = q.get(name);
+  if (raw === null) return undefined;
+  if (!/^\d{1,16}$/.test(raw) || Number(raw) > max) throw bad(message);
+  return Number(raw);
+}
+
+/**
+ * `after` and `wait` of `GET /__emulator/requests`: only entries after an id, and long polling (the dashboard's live
+ * view) — an ordinary answer, held until there is something newer than `after` (or the journal is cleared).
+ */
+async function follow(journal: Journal, q: URLSearchParams, filter: JournalFilter): Promise<void> {
+  const after = intParam(q, 'after', 'after: expected a journal entry id (a non-negative integer)');
+  if (after !== undefined) filter.afterId = after;
+  const wait = intParam(q, 'wait', `wait: expected milliseconds from 0 to ${MAX_WAIT_MS}`, MAX_WAIT_MS);
+  if (wait !== undefined) await journal.whenChanged(after ?? journal.lastId, wait);
+}
 
 async function readJsonBody(request: EmulatorRequest, limit?: number): Promise<unknown> {
   let text: string;
@@ -94,6 +115,11 @@ interface ControlRoute {
   method: string;
   /** Under `/__emulator`. */
   path: string;
+  /**
+   * Served without the admin token and whatever the write rules say: the dashboard's page and assets, which hold no
+   * data (the page asks for the token and sends it to the endpoints it calls). The Host/Origin guard still applies.
+   */
+  open?: boolean;
   handler(request: EmulatorRequest, params: Record<string, string>): EmulatorResponse | Promise<EmulatorResponse>;
 }
 
@@ -124,7 +150,12 @@ export function controlPlane(emulator: EmulatorCore): (request: EmulatorRequest,
   const rateLimitsView = () =>
     Object.fromEntries(Object.entries(rateLimits.all()).map(([v, c]) => [v, { limit: c.limit, windowMs: c.windowMs }]));
 
+  // The dashboard (dashboard.ts), loaded on its first request: start-up and the request path never pay for it.
+  const dashboard = async (asset?: string) => (await import('./dashboard.js')).serveDashboard(emulator, asset);
+
   const routes: ControlRoute[] = [
+    { method: 'GET', path: '', open: true, handler: () => dashboard() },
+    { method: 'GET', path: '/assets/:file', open: true, handler: (_request, params) => dashboard(params.file) },
     { method: 'GET', path: '/health', handler: () => json({ status: 'ok', vendors: emulator.vendors }) },
     {
       method: 'POST',
@@ -182,7 +213,7 @@ export function controlPlane(emulator: EmulatorCore): (request: EmulatorRequest,
         return empty(204);
       },
     },
-    { method: 'GET', path: '/requests', handler: (request) => json(journalView(request)) },
+    { method: 'GET', path: '/requests', handler: async (request) => json(await journalView(request)) },
     {
       method: 'DELETE',
       path: '/requests',
@@ -271,7 +302,7 @@ export function controlPlane(emulator: EmulatorCore): (request: EmulatorRequest,
     return rule;
   }
 
-  function journalView(request: EmulatorRequest) {
+  async function journalView(request: EmulatorRequest) {
     const q = request.url.searchParams;
     const filter: JournalFilter = {};
     if (q.has('vendor')) filter.vendor = q.get('vendor')!;
@@ -289,40 +320,60 @@ export function controlPlane(emulator: EmulatorCore): (request: EmulatorRequest,
       if (!Number.isFinite(since)) throw bad('since: expected an RFC 3339 instant or epoch milliseconds');
       filter.since = since;
     }
+    await follow(journal, q, filter);
     const requests = journal.list(filter);
-    return { count: requests.length, requests };
+    return { count: requests.length, requests, lastId: journal.lastId, firstId: journal.firstId };
   }
 
   const router = new Router(routes.map((r) => ({ ...r, path: CONTROL_PREFIX + r.path })));
 
-  /** Guard → route → answer; every failure in the control plane's own `{error, message}` envelope. */
+  /**
+   * Guard → route → admin token and write rules (skipped by the dashboard's open routes) → answer; every failure in
+   * the control plane's own `{error, message}` envelope.
+   */
   async function answer(request: EmulatorRequest, info: RequestInfo): Promise<EmulatorResponse> {
-    if (adminToken !== undefined) {
-      const auth = request.headers.get('authorization') ?? '';
-      if (!sameSecret(auth, `Bearer ${adminToken}`))
-        return json({ error: 'unauthorized', message: 'The control plane requires Authorization: Bearer <admin token>' }, 401, {
-          'www-authenticate': 'Bearer realm="token-api-emulator"',
-        });
-    } else if (info.listener) {
-      const reason = guardReason(request, info.listener);
-      if (reason) return json({ error: 'forbidden', message: reason }, 403);
-    }
-    // A write's body is JSON: a browser can send text/plain, form and multipart bodies cross-origin without asking
-    // first, never JSON. A bodiless write (`curl -X POST …/reset`) may leave the type out.
-    if (WRITE_METHODS.has(request.method)) {
-      const type = request.headers.get('content-type');
-      if (type !== null ? !isJsonContentType(type) : !(await isEmptyBody(request)))
-        return json({ error: 'unsupported_media_type', message: `control-plane writes take Content-Type: application/json (got ${type ?? 'none'})` }, 415);
+    const forbidden = refused(request, info);
+    if (forbidden) return forbidden;
+    const found = router.lookup(request.method, request.path.replace(/\/+$/, ''));
+    const match = found.kind === 'match' ? found : undefined;
+    if (!match?.route.open) {
+      const denied = unauthorized(request) ?? (await unsupportedBody(request));
+      if (denied) return denied;
     }
     try {
-      const found = router.lookup(request.method, request.path.replace(/\/+$/, ''));
-      if (found.kind !== 'match') throw new ControlError(404, 'not_found', `No control endpoint answers ${request.method} ${request.path}`);
-      return await found.route.handler(request, found.params);
+      if (!match) throw new ControlError(404, 'not_found', `No control endpoint answers ${request.method} ${request.path}`);
+      return await match.route.handler(request, match.params);
     } catch (e) {
       if (e instanceof ControlError) return json({ error: e.code, message: e.message, ...e.extra }, e.status);
       console.error('token-api-emulator: control plane error:', e);
       return json({ error: 'internal', message: String((e as Error)?.message ?? e) }, 500);
     }
+  }
+
+  /** Without an admin token, a network listener answers only its own Host and Origin (see `guardReason`). */
+  function refused(request: EmulatorRequest, info: RequestInfo): EmulatorResponse | undefined {
+    if (adminToken !== undefined || !info.listener) return undefined;
+    const reason = guardReason(request, info.listener);
+    return reason ? json({ error: 'forbidden', message: reason }, 403) : undefined;
+  }
+
+  /** With an admin token, it alone decides (any Host, any Origin). */
+  function unauthorized(request: EmulatorRequest): EmulatorResponse | undefined {
+    if (adminToken === undefined || sameSecret(request.headers.get('authorization') ?? '', `Bearer ${adminToken}`)) return undefined;
+    return json({ error: 'unauthorized', message: 'The control plane requires Authorization: Bearer <admin token>' }, 401, {
+      'www-authenticate': 'Bearer realm="token-api-emulator"',
+    });
+  }
+
+  /**
+   * A write's body is JSON: a browser can send text/plain, form and multipart bodies cross-origin without asking
+   * first, never JSON. A bodiless write (`curl -X POST …/reset`) may leave the type out.
+   */
+  async function unsupportedBody(request: EmulatorRequest): Promise<EmulatorResponse | undefined> {
+    if (!WRITE_METHODS.has(request.method)) return undefined;
+    const type = request.headers.get('content-type');
+    if (type !== null ? isJsonContentType(type) : await isEmptyBody(request)) return undefined;
+    return json({ error: 'unsupported_media_type', message: `control-plane writes take Content-Type: application/json (got ${type ?? 'none'})` }, 415);
   }
 
   return (request, info = {}) => {

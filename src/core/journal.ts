@@ -35,6 +35,8 @@ export interface JournalFilter {
   /** Entries at or after this instant (RFC 3339 or epoch ms). */
   since?: string | number;
   operation?: string;
+  /** Only entries recorded after the one with this id (ids only grow, across clears). */
+  afterId?: number;
 }
 
 export const REDACTED = '[REDACTED]';
@@ -263,6 +265,9 @@ export class Journal {
   /** Oldest entry's index in `entries` once the ring is full (a ring, so recording never moves the others). */
   private head = 0;
 
+  /** Callbacks of `whenChanged()` waiting for the next record or clear (undefined when none: one check per record). */
+  private waiters: (() => void)[] | undefined;
+
   record(raw: RawJournalEntry): void {
     if (this.limit <= 0) return;
     const stored = { id: this.next++, raw };
@@ -272,6 +277,43 @@ export class Journal {
       this.entries[this.head] = stored;
       this.head = (this.head + 1) % this.limit;
     }
+    if (this.waiters) this.wake();
+  }
+
+  /** The id of the newest entry ever recorded (0 before the first); clearing keeps the count going. */
+  get lastId(): number {
+    return this.next - 1;
+  }
+
+  /** The id of the oldest entry still kept (`lastId + 1` when there is none). */
+  get firstId(): number {
+    return this.entries.length === 0 ? this.next : this.entries[this.head].id;
+  }
+
+  /**
+   * Resolves as soon as an entry newer than `afterId` exists or the journal is cleared, or after `ms` — what a
+   * long-polling reader (the dashboard) waits on. The timer never keeps the process alive.
+   */
+  whenChanged(afterId: number, ms: number): Promise<void> {
+    if (this.lastId > afterId || ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        const i = this.waiters?.indexOf(done) ?? -1;
+        if (i >= 0) this.waiters!.splice(i, 1);
+        if (this.waiters?.length === 0) this.waiters = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      timer.unref?.();
+      (this.waiters ??= []).push(done);
+    });
+  }
+
+  private wake(): void {
+    const waiting = this.waiters!;
+    this.waiters = undefined;
+    for (const done of waiting) done();
   }
 
   /** Entries oldest first. */
@@ -300,6 +342,7 @@ export class Journal {
         (filter.path === undefined || (prefix !== undefined ? path.startsWith(prefix) : path === filter.path)) &&
         (filter.status === undefined || r.status === filter.status) &&
         (filter.operation === undefined || r.operation === filter.operation) &&
+        (filter.afterId === undefined || e.id > filter.afterId) &&
         (since === undefined || r.timeMs >= since)
       )
         out.push((e.entry ??= materialise(e.id, r, path, this.secretHeaders)));
@@ -310,6 +353,7 @@ export class Journal {
   clear(): void {
     this.entries = [];
     this.head = 0;
+    if (this.waiters) this.wake();
   }
 
   get size(): number {

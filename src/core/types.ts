@@ -137,12 +137,21 @@ export interface VendorDefinition<S = any, F = any> {
   rateLimit?: VendorRateLimit<S>;
   /** Adds the vendor's per-response headers (request ids …) to every response. */
   decorate?(response: EmulatorResponse, ctx: RouteContext<S>): void;
-  /**
-   * Secrets the journal (and the CLI's request log) redacts beyond the common ones (`Authorization`, cookies): header
-   * names, and paths that carry a secret, as patterns whose `:name` segments are the secret and `*` any other
-   * segment (`/v2.0/tokens/:tokenId` is shown as `/v2.0/tokens/[REDACTED]`).
-   */
-  secrets?: { headers?: string[]; paths?: string[] };
+  /** What the vendor holds secret, beyond what every vendor does (`Authorization`, cookies, `apiKey`-like fields). */
+  secrets?: {
+    /** Header names the journal (and the CLI's request log) redacts. */
+    headers?: string[];
+    /**
+     * Paths that carry a secret, as patterns whose `:name` segments are the secret and `*` any other segment
+     * (`/v2.0/tokens/:tokenId` is shown as `/v2.0/tokens/[REDACTED]` in the journal and the CLI's log).
+     */
+    paths?: string[];
+    /**
+     * Fields of the state (fixture format) by collection (`{ agentTokens: ['id'] }`), masked where state is shown
+     * (the dashboard): ids that are credentials, and secrets under names the journal does not recognise.
+     */
+    state?: Record<string, string[]>;
+  };
   /** The vendor's own command-line options. */
   cliOptions?: VendorCliOption[];
   /**

@@ -41,6 +41,7 @@ function decorate(response: EmulatorResponse, _ctx: RouteContext<OpsManagerModel
 
 export const opsmanager: VendorDefinition<OpsManagerModel, OpsManagerFixture> = {
   name: 'opsmanager',
+  secrets: { state: { apiKeys: ['privateKey'], agentApiKeys: ['key'] } },
   title: 'MongoDB Ops Manager / Cloud Manager agent API keys (Public API v1.0, HTTP Digest)',
   // Cloud Manager's origin; Ops Manager is self-hosted, so through MSW the paths also answer on any origin.
   services: { api: { origins: ['https://cloud.mongodb.com'] } },

@@ -25,6 +25,7 @@ export type { ApiToken, PrefactorFixture, TokenScope, TokenStatus } from './mode
  */
 export const prefactor: VendorDefinition<PrefactorModel, PrefactorFixture> = {
   name: 'prefactor',
+  secrets: { state: { apiTokens: ['token'] } },
   title: 'Prefactor API tokens',
   services: { api: { origins: ['https://app.prefactorai.com'] } },
   startup: { baseUrls: { api: '/api/v1' }, credentials: 'prefactor.apiTokens[].token (Bearer)' },

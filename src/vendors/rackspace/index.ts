@@ -84,6 +84,8 @@ export const rackspace: VendorDefinition<RackspaceModel, RackspaceFixture> = {
     headers: ['x-auth-token'],
     // An identity token validated, checked or revoked by its id (`GET`/`HEAD`/`DELETE /v2.0/tokens/{tokenId}`).
     paths: ['/v2.0/tokens/:tokenId'],
+    // An identity token's id is the X-Auth-Token itself; an agent token's id is the same value as its token.
+    state: { users: ['apiKey', 'password'], agentTokens: ['id', 'token'], identityTokens: ['id'] },
   },
   fallback(request, ctx) {
     const path = ctx.path;

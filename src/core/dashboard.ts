@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readTextFile } from '#platform';
 import { json, text, type EmulatorResponse } from './http.js';
 import type { EmulatorCore } from './types.js';
 
@@ -38,8 +38,8 @@ async function loadFiles(): Promise<Map<string, string> | undefined> {
   for (const dir of CANDIDATES) {
     const base = new URL(dir, import.meta.url);
     try {
-      const entries = await Promise.all(Object.keys(TYPES).map(async (name) => [name, await readFile(new URL(name, base), 'utf8')] as const));
-      return new Map(entries);
+      // A few small files, read once: synchronously, through the platform (a browser has no files: not served there).
+      return new Map(Object.keys(TYPES).map((name) => [name, readTextFile(new URL(name, base))] as const));
     } catch {
       // not built there
     }
@@ -56,7 +56,7 @@ export async function serveDashboard(emulator: Served, asset?: string): Promise<
   const loaded = await (files ??= loadFiles());
   if (!loaded) {
     files = undefined; // built later (npm run build) without a restart
-    return json({ error: 'not_built', message: 'The dashboard is not built: run `npm run build`' }, 503);
+    return json({ error: 'not_built', message: 'The dashboard is not built here: run `npm run build` (it is served from the package\'s files by the node:http server)' }, 503);
   }
   const body = loaded.get(name);
   if (body === undefined) return json({ error: 'not_found', message: `No dashboard asset /__emulator/assets/${asset}` }, 404);

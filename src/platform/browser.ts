@@ -80,8 +80,8 @@ export const DEFAULT_FIXTURES_PATH: string = 'token-api-emulator/fixtures/defaul
 const NO_FILES = 'a browser has no file system: pass the fixtures as an object (createEmulator({ fixtures: { … } }))';
 
 /** The embedded default fixtures under their name; any other file cannot be read in a browser. */
-export function readTextFile(file: string): string {
-  if (file === DEFAULT_FIXTURES_PATH) return DEFAULT_FIXTURES_TEXT;
+export function readTextFile(file: string | URL): string {
+  if (String(file) === DEFAULT_FIXTURES_PATH) return DEFAULT_FIXTURES_TEXT;
   throw new Error(NO_FILES);
 }
 

@@ -90,7 +90,7 @@ export const DEFAULT_FIXTURES_PATH: string = ['../../fixtures/default.json', '..
   .find((p, i, all) => existsSync(p) || i === all.length - 1)!;
 
 /** A fixture file's text; throws with the system's error code (`ENOENT`, …) as `code`. */
-export const readTextFile = (file: string): string => readFileSync(file, 'utf8');
+export const readTextFile = (file: string | URL): string => readFileSync(file, 'utf8');
 
 export const fileExists = (file: string): boolean => existsSync(file);
 

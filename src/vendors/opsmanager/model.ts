@@ -197,6 +197,12 @@ export interface AccessEntry {
   readonly ipAddress: string | null;
   readonly cidr: Cidr;
   createdMs: number;
+  /**
+   * Set while `createdMs` is only when the emulator loaded a fixture entry that recorded no creation time [inf]: such
+   * an entry is exported without a usage row until it is used, so a snapshot of the fixtures is the fixtures, whenever
+   * it is taken.
+   */
+  createdAtLoad?: boolean;
   count: number;
   lastUsedMs?: number;
   lastUsedAddress?: string;
@@ -223,6 +229,9 @@ export function accessEntry(written: string, createdMs: number): AccessEntry | u
     count: 0,
   };
 }
+/** An entry with something to record beside the fixture: a creation time of its own, or a use. */
+const hasUsage = (e: AccessEntry): boolean => !e.createdAtLoad || e.count > 0;
+
 /** An agent API key exactly as the API shows it (unmasked), plus its project. */
 export type AgentApiKey = Infer<typeof agentApiKey>;
 
@@ -260,7 +269,8 @@ export class OpsManagerModel {
       const entries = (accessList ?? []).map((written) => {
         const entry = accessEntry(written, now)!;
         const usage = accessListUsage?.find((u) => u.entry === written);
-        if (usage) {
+        if (!usage) entry.createdAtLoad = true;
+        else {
           entry.createdMs = Date.parse(usage.created);
           entry.count = usage.count;
           if (usage.lastUsed !== undefined) entry.lastUsedMs = Date.parse(usage.lastUsed);
@@ -306,10 +316,10 @@ export class OpsManagerModel {
     ...k,
     roles: k.roles.map((r) => ({ ...r })),
     ...(orgId !== undefined && orgId !== this.defaultOrgOf(k) ? { orgId } : {}),
-    ...(accessList.length
+    ...(accessList.length ? { accessList: accessList.map((e) => e.ipAddress ?? e.cidrBlock) } : {}),
+    ...(accessList.some(hasUsage)
       ? {
-          accessList: accessList.map((e) => e.ipAddress ?? e.cidrBlock),
-          accessListUsage: accessList.map((e) => ({
+          accessListUsage: accessList.filter(hasUsage).map((e) => ({
             entry: e.ipAddress ?? e.cidrBlock,
             created: isoSeconds(e.createdMs),
             count: e.count,

@@ -2,10 +2,9 @@
  * Secrets in a path (`VendorDefinition.secrets.paths`): Rackspace's identity token in `/v2.0/tokens/{tokenId}`
  * (validate, check, revoke) never reaches the journal, its control-plane endpoint, nor the CLI's per-request log line.
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { SecretPaths } from '../src/core/journal.js';
+import { startCli, stopAll } from './support/cli.js';
 import { describeDoors, type Door } from './support/doors.js';
 
 const ALICE = { username: 'alice', apiKey: '0123456789abcdef0123456789abcdef' }; // monitoring:admin, tenant 123456
@@ -83,29 +82,18 @@ describe('SecretPaths', () => {
 });
 
 describe('CLI request log', () => {
+  afterEach(stopAll);
+
   it('prints the token path with the token redacted', async () => {
-    const bin = fileURLToPath(new URL('../bin/token-api-emulator.js', import.meta.url));
-    const child = spawn(process.execPath, [bin, '--port', '0', '--vendors', 'rackspace']);
-    try {
-      let out = '';
-      child.stdout.on('data', (d) => (out += d));
-      const base = await new Promise<string>((resolve, reject) => {
-        child.stdout.on('data', () => {
-          const m = /listening on (http:\/\/\S+)/.exec(out);
-          if (m) resolve(m[1]);
-        });
-        child.on('exit', (code) => reject(new Error(`exited ${code}`)));
-      });
-      const { token } = await login(base, ALICE);
-      expect((await fetch(`${base}/v2.0/tokens/${token}`, { headers: { 'x-auth-token': token } })).status).toBe(200);
-      expect((await fetch(`${base}/v2.0/tokens`, { method: 'DELETE', headers: { 'x-auth-token': token } })).status).toBe(204);
-      const end = Date.now() + 5000;
-      while (!/^DELETE \/v2\.0\/tokens 204 /m.test(out) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-      expect(out).toMatch(/^GET \/v2\.0\/tokens\/\[REDACTED\] 200 /m);
-      expect(out).toMatch(/^DELETE \/v2\.0\/tokens 204 /m);
-      expect(out).not.toContain(token);
-    } finally {
-      child.kill('SIGKILL');
-    }
+    const cli = startCli(['--port', '0', '--vendors', 'rackspace']);
+    const base = await cli.url;
+    const { token } = await login(base, ALICE);
+    expect((await fetch(`${base}/v2.0/tokens/${token}`, { headers: { 'x-auth-token': token } })).status).toBe(200);
+    expect((await fetch(`${base}/v2.0/tokens`, { method: 'DELETE', headers: { 'x-auth-token': token } })).status).toBe(204);
+    const end = Date.now() + 5000;
+    while (!/^DELETE \/v2\.0\/tokens 204 /m.test(cli.out()) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    expect(cli.out()).toMatch(/^GET \/v2\.0\/tokens\/\[REDACTED\] 200 /m);
+    expect(cli.out()).toMatch(/^DELETE \/v2\.0\/tokens 204 /m);
+    expect(cli.out()).not.toContain(token);
   });
 });

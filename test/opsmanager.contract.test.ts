@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEmulator, FixtureError } from '../src/index.js';
-import { inCidr, parseCidr } from '../src/vendors/opsmanager/iplist.js';
+import { AccessList, inCidr, parseCidr, sameBlock } from '../src/vendors/opsmanager/iplist.js';
 import { NONCE_TTL_MS } from '../src/vendors/opsmanager/digest.js';
 import type { OpsManagerModel } from '../src/vendors/opsmanager/index.js';
 import { describeDoors, type Door } from './support/doors.js';
@@ -383,6 +383,29 @@ describe('Ops Manager CIDR matching', () => {
     expect(matches('10.0.0.0/8', '::ffff:10.1.1.1')).toBe(true);
     for (const bad of ['10.0.0.0/33', '::/129', '10.0.0.0/', '10.0.0.0/x', '300.1.1.1', 'example.com', '', '::1/-1'])
       expect(parseCidr(bad), bad).toBeUndefined();
+  });
+
+  it('an access list says which entry let an address in (the first that matches), short or long', () => {
+    for (const n of [1, 3, 4, 5, 12]) {
+      // n blocks 10.0.i.0/24, then 10.0.0.0/8 overlapping all of them.
+      const entries = [...Array.from({ length: n }, (_, i) => `10.0.${i}.0/24`), '10.0.0.0/8'].map((w) => ({ w, cidr: parseCidr(w)! }));
+      const list = new AccessList(entries);
+      expect(list.match(`10.0.${n - 1}.9`), `${n}`).toBe(entries[n - 1]);
+      expect(list.match('10.0.0.1')).toBe(entries[0]);
+      expect(list.match('10.200.0.1')).toBe(entries[n]);
+      expect(list.match('::ffff:10.0.0.1')).toBe(entries[0]);
+      expect(list.match('192.0.2.1')).toBeUndefined();
+      expect(list.match('not an address')).toBeUndefined();
+      expect(list.allows('10.1.2.3')).toBe(true);
+    }
+    expect(new AccessList([]).match('192.0.2.1')).toBe(true);
+    // One check per entries array: the same array gives the same check, a new array a new one.
+    const entries = [{ cidr: parseCidr('127.0.0.1')! }];
+    expect(AccessList.of(entries)).toBe(AccessList.of(entries));
+    expect(AccessList.of([...entries])).not.toBe(AccessList.of(entries));
+    expect(sameBlock(parseCidr('10.0.0.1/8')!, parseCidr('10.0.0.0/8')!)).toBe(true);
+    expect(sameBlock(parseCidr('10.0.0.1/8')!, parseCidr('10.0.0.0/16')!)).toBe(false);
+    expect(sameBlock(parseCidr('::ffff:10.0.0.0/104')!, parseCidr('10.9.9.9/8')!)).toBe(true);
   });
 });
 

@@ -1,35 +1,13 @@
 /** `--persist` and `--watch` on the real executable: state survives SIGKILL; fixture edits reload. */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startCli, stopAll } from './support/cli.js';
 
-const BIN = fileURLToPath(new URL('../bin/token-api-emulator.js', import.meta.url));
-const children: ChildProcessWithoutNullStreams[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
-});
+afterEach(stopAll);
 
-function start(args: string[]) {
-  const child = spawn(process.execPath, [BIN, '--port', '0', '--quiet', ...args]);
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (err += d));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code, signal) => r(code ?? (signal ? -1 : null))));
-  const url = new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', () => {
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    exited.then((code) => reject(new Error(`exited ${code}: ${err}`)));
-  });
-  url.catch(() => undefined); // only a test that awaits the URL cares that it never came
-  return { child, url, exited, out: () => out, err: () => err };
-}
+const start = (args: string[]) => startCli(['--port', '0', '--quiet', ...args]);
 
 const ALICE = { username: 'alice', apiKey: '0123456789abcdef0123456789abcdef' };
 async function login(base: string) {

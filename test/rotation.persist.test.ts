@@ -3,38 +3,16 @@
  * answers): a Rackspace API key reset and an identity-token revocation; Ops Manager programmatic keys made,
  * assigned, given an access list, used, and deleted — with the access-list entry's use counters.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startCli, stopAll } from './support/cli.js';
 import { digestFetch, type Credentials, type SendInit } from './support/digest.js';
 
-const BIN = fileURLToPath(new URL('../bin/token-api-emulator.js', import.meta.url));
-const children: ChildProcessWithoutNullStreams[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
-});
+afterEach(stopAll);
 
-function start(file: string) {
-  const child = spawn(process.execPath, [BIN, '--port', '0', '--quiet', '--persist', file]);
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (err += d));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code, signal) => r(code ?? (signal ? -1 : null))));
-  const url = new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', () => {
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    exited.then((code) => reject(new Error(`exited ${code}: ${err}`)));
-  });
-  url.catch(() => undefined);
-  return { child, url, exited };
-}
+const start = (file: string) => startCli(['--port', '0', '--quiet', '--persist', file]);
 
 const ALICE = { username: 'alice', apiKey: '0123456789abcdef0123456789abcdef' }; // monitoring:admin, tenant 123456
 const OLIVIA = { username: 'olivia', apiKey: '0b5e0b5e0b5e0b5e0b5e0b5e0b5e0b5e' }; // monitoring:observer, tenant 123456

@@ -67,10 +67,14 @@ function blockListOf(cidrs: Iterable<Cidr>): SubnetList {
   return list;
 }
 
+/** Up to this many entries, each is checked in turn; a longer list is checked whole first (a refusal is one check). */
+const FEW = 4;
+
 /**
- * An access list: its entries (anything carrying a parsed `cidr`), in order. Whether it lets an address in is one
- * `BlockList` check; which entry did (to count its use [doc]) is asked only for a request that was let in, entry by
- * entry. No entries: everyone [doc].
+ * An access list: its entries (anything carrying a parsed `cidr`), in order; who it lets in, and which entry did (to
+ * count its use [doc]: the first that matches). A short list is checked entry by entry — a request let in by the
+ * first entry costs one BlockList check; a longer one is checked with one BlockList of all its entries first, and
+ * entry by entry only for a request it lets in. No entries: everyone [doc].
  */
 export class AccessList<E extends { readonly cidr: Cidr }> {
   private static readonly cache = new WeakMap<readonly object[], AccessList<never>>();
@@ -85,8 +89,9 @@ export class AccessList<E extends { readonly cidr: Cidr }> {
     return list;
   }
 
-  private list: SubnetList | undefined;
-  /** One BlockList per entry, built on the first `match` that needs to tell them apart. */
+  /** All entries in one BlockList (lists longer than FEW), built on first use. */
+  private whole: SubnetList | undefined;
+  /** One BlockList per entry, built on first use. */
   private perEntry: SubnetList[] | undefined;
 
   constructor(readonly entries: readonly E[]) {}
@@ -102,12 +107,13 @@ export class AccessList<E extends { readonly cidr: Cidr }> {
     const a = normalise(ip);
     if (!a) return undefined;
     const family = a.family === 4 ? 'ipv4' : 'ipv6';
-    this.list ??= blockListOf(entries.map((e) => e.cidr));
-    if (!this.list.check(a.address, family)) return undefined;
-    if (entries.length === 1) return entries[0];
-    this.perEntry ??= entries.map((e) => blockListOf([e.cidr]));
-    const i = this.perEntry.findIndex((b) => b.check(a.address, family));
-    return entries[i];
+    if (entries.length > FEW) {
+      this.whole ??= blockListOf(entries.map((e) => e.cidr));
+      if (!this.whole.check(a.address, family)) return undefined;
+    }
+    const perEntry = (this.perEntry ??= entries.map((e) => blockListOf([e.cidr])));
+    for (let i = 0; i < perEntry.length; i++) if (perEntry[i].check(a.address, family)) return entries[i];
+    return undefined;
   }
 }
 

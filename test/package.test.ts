@@ -88,7 +88,22 @@ describe('package', () => {
     // …while Node keeps its native paths.
     const node = importGraph(['node', 'import', 'default']);
     node.visit(join(root, 'dist/index.js'));
-    expect([...node.bare]).toEqual(expect.arrayContaining(['node:crypto', 'node:fs', 'node:module', 'lowdb']));
+    expect([...node.bare]).toEqual(expect.arrayContaining(['node:crypto', 'node:fs', 'node:module', 'node:net', 'lowdb']));
+  });
+
+  it('reaches Node only through #platform: no node: import, Buffer or process in src/ outside the Node-only files', () => {
+    // The Node-only files: the platform's Node variant, the node:http front door, the CLI and the Vitest helpers.
+    const nodeOnly = /^(platform\/node\.ts|core\/server\.ts|cli[^/]*\.ts|vitest[^/]*\.ts)$/;
+    const files = (readdirSync(join(root, 'src'), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts') && !nodeOnly.test(f.split('\\').join('/')));
+    expect(files.length).toBeGreaterThan(20);
+    const offending = files.flatMap((f) =>
+      readFileSync(join(root, 'src', f), 'utf8')
+        .split('\n')
+        .filter((line) => !/^\s*(\/\*|\*|\/\/)/.test(line)) // comments may name them
+        .filter((line) => /from\s+['"]node:|import\(\s*['"]node:|\bBuffer\b|\bprocess\b/.test(line))
+        .map((line) => `${f}: ${line.trim()}`),
+    );
+    expect(offending).toEqual([]);
   });
 
   it('loads the main entry without msw in the module graph', async () => {

@@ -58,6 +58,16 @@ describe('the platform variants', () => {
     expect(browser.utf8Text(bom, 4)).toBe('\ufeffA');
   });
 
+  it('count UTF-8 bytes like Buffer.byteLength, lone surrogates included', () => {
+    fc.assert(
+      fc.property(anyText, (s) => {
+        expect(browser.byteLength(s)).toBe(Buffer.byteLength(s));
+        expect(node.byteLength(s)).toBe(Buffer.byteLength(s));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('compare text like ===', () => {
     fc.assert(
       fc.property(fc.string(), fc.string(), (a, b) => {
@@ -191,6 +201,9 @@ describe('what only Node has, in the browser variant', () => {
   it('refuses listen() and persistTo with what to do instead', async () => {
     await expect(browser.startServer(undefined as never)).rejects.toThrow(/needs Node\.js; in a browser serve the emulator through MSW/);
     await expect(browser.loadLowdb()).rejects.toThrow(/persistTo\(\) writes a file, which needs Node\.js/);
+    // persistTo stops at loadLowdb; the file operations of its change log refuse as well.
+    for (const write of [() => browser.openToAppend('state.json.log'), () => browser.writeToFile(3, 'x'), () => browser.closeFile(3), () => browser.writeTextFile('a', 'x'), () => browser.renameFile('a', 'b')])
+      expect(write).toThrow('a browser has no file system: persistTo() needs Node.js');
   });
 });
 

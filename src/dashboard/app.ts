@@ -5,6 +5,7 @@
  * `Authorization: Bearer` (EventSource cannot). Everything from the server is written with `textContent`, never as
  * HTML: request bodies are whatever a client sent.
  */
+import type { JournalEntry } from '../core/journal.js';
 import { curlCommand } from './curl.js';
 import { maskRecord } from './mask.js';
 
@@ -18,22 +19,8 @@ interface Config {
   journalLimit: number;
   vendors: VendorInfo[];
 }
-interface Entry {
-  id: number;
-  time: string;
-  vendor: string | null;
-  operation: string;
-  method: string;
-  path: string;
-  query: Record<string, string | string[]>;
-  requestHeaders: Record<string, string>;
-  requestBody: unknown;
-  status: number;
-  responseHeaders: Record<string, string>;
-  responseBody: unknown;
-  durationMs: number;
-  fault?: string;
-}
+/** A journal entry as `GET /__emulator/requests` answers it (the type only: nothing of core is bundled here). */
+type Entry = JournalEntry;
 interface Fault {
   id: string;
   vendor?: string;

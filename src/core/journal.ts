@@ -2,7 +2,8 @@ import type { HeaderReader } from './http.js';
 
 /**
  * The request journal: every vendor request and its answer, newest last, bounded (a ring of the last N), with
- * secrets redacted before they are stored — so a journal dump can be pasted into a bug report.
+ * secrets redacted in every entry anyone reads (built on first read, see `Journal`) — so a journal dump can be
+ * pasted into a bug report.
  */
 export interface JournalEntry {
   id: number;
